@@ -1,0 +1,63 @@
+# The documented entry points: make run, make test, make lint, make bench.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.DEFAULT_GOAL := help
+.PHONY: help install run test test-fast lint format messages bench vendor clean
+
+help:
+	@echo "make run    install, migrate SQLite, load reference + demo data, serve on http://$(HOST):$(PORT)"
+	@echo "make test   run the whole test suite"
+	@echo "make lint   ruff, Django checks, migrations and translations"
+	@echo "make bench  benchmarks (see bench/README.md)"
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(PY)
+	$(BIN)/pip install --quiet -e ".[dev]"
+	@touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_reference_data
+	$(MANAGE) setup_roles
+	$(MANAGE) load_demo
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+test: install
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(MANAGE) check
+	$(MANAGE) makemigrations --check --dry-run
+	$(MANAGE) compilemessages --ignore=.venv >/dev/null
+	git diff --exit-code -- locale/ || (echo "locale/*.mo is stale: commit the compiled messages"; exit 1)
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+messages: install
+	$(MANAGE) makemessages -l fr --ignore=.venv --ignore=staticfiles --ignore=tests --ignore=bench --no-obsolete
+	$(MANAGE) makemessages -d djangojs -l fr --ignore=.venv --ignore=staticfiles --ignore=static/vendor --ignore=tests --no-obsolete
+	$(MANAGE) compilemessages --ignore=.venv
+
+bench: install
+	bench/run.sh
+
+vendor:
+	scripts/vendor.sh
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache db.sqlite3 db.sqlite3-shm db.sqlite3-wal

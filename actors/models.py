@@ -1,0 +1,198 @@
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from ess_portal.models import Located, TimeStamped
+from ess_portal.text import compact
+from poles.models import Pole
+
+from .validators import validate_siret
+
+
+class Sector(models.Model):
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class LegalFamily(models.TextChoices):
+    """The ESS families a legal form belongs to (loi du 31 juillet 2014)."""
+
+    ASSOCIATION = "association", _("Associations")
+    COOPERATIVE = "cooperative", _("Cooperatives")
+    MUTUAL = "mutual", _("Mutuals")
+    FOUNDATION = "foundation", _("Foundations")
+    SOCIAL_ENTERPRISE = "social_enterprise", _("Social enterprises")
+
+
+class LegalForm(models.TextChoices):
+    ASSOCIATION = "association", _("Association (loi 1901)")
+    SCOP = "scop", _("SCOP (workers' cooperative)")
+    SCIC = "scic", _("SCIC (collective-interest cooperative)")
+    CAE = "cae", _("CAE (business and employment cooperative)")
+    COOPERATIVE = "cooperative", _("Other cooperative")
+    MUTUAL = "mutual", _("Mutual")
+    FOUNDATION = "foundation", _("Foundation")
+    ESUS = "esus", _("ESUS-approved company")
+    COMMERCIAL_ESS = "commercial_ess", _("ESS commercial company")
+
+    @property
+    def family(self) -> "LegalFamily":
+        return FAMILY_OF_FORM[self]
+
+
+FAMILY_OF_FORM = {
+    LegalForm.ASSOCIATION: LegalFamily.ASSOCIATION,
+    LegalForm.SCOP: LegalFamily.COOPERATIVE,
+    LegalForm.SCIC: LegalFamily.COOPERATIVE,
+    LegalForm.CAE: LegalFamily.COOPERATIVE,
+    LegalForm.COOPERATIVE: LegalFamily.COOPERATIVE,
+    LegalForm.MUTUAL: LegalFamily.MUTUAL,
+    LegalForm.FOUNDATION: LegalFamily.FOUNDATION,
+    LegalForm.ESUS: LegalFamily.SOCIAL_ENTERPRISE,
+    LegalForm.COMMERCIAL_ESS: LegalFamily.SOCIAL_ENTERPRISE,
+}
+
+
+def forms_of_family(family: str) -> list[str]:
+    return [form.value for form, fam in FAMILY_OF_FORM.items() if fam == family]
+
+
+class EmployeesRange(models.TextChoices):
+    NONE = "0", _("No employee")
+    FEW = "1-9", _("1 to 9")
+    SMALL = "10-49", _("10 to 49")
+    MEDIUM = "50-249", _("50 to 249")
+    LARGE = "250+", _("250 or more")
+
+
+class ActorQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+    def in_pole(self, pole):
+        return self.filter(pole=pole)
+
+    def for_user(self, user):
+        """Organisations a back-office user may manage: those of their poles (all for the regional team)."""
+        from poles.models import is_regional
+
+        if is_regional(user):
+            return self
+        return self.filter(pole__in=Pole.objects.for_user(user))
+
+    def with_map_position(self):
+        """Annotate ``map_latitude``/``map_longitude``: the actor's own point, else its commune's."""
+        return self.annotate(
+            map_latitude=Coalesce(F("latitude"), F("commune__latitude")),
+            map_longitude=Coalesce(F("longitude"), F("commune__longitude")),
+        )
+
+    def search(self, query: str):
+        """Case- and accent-insensitive search on name, acronym, description and commune (see ess_portal.text)."""
+        from ess_portal.text import search_words
+
+        condition = Q()
+        for word in search_words(query):
+            condition &= Q(search_text__contains=word)
+        return self.filter(condition)
+
+
+class Actor(Located, TimeStamped):
+    class Review(models.TextChoices):
+        NONE = "", _("Not a proposal")
+        PENDING = "pending", _("Waiting for review")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=220, unique=True)
+    acronym = models.CharField(_("acronym"), max_length=50, blank=True)
+    legal_form = models.CharField(_("legal form"), max_length=20, choices=LegalForm.choices)
+    sectors = models.ManyToManyField(Sector, verbose_name=_("sectors"), blank=True, related_name="actors")
+    pole = models.ForeignKey(
+        Pole,
+        verbose_name=_("pole"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="actors",
+        help_text=_("The pole this organisation is a member of, if any."),
+    )
+    member_since = models.DateField(_("member since"), null=True, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    commune = models.ForeignKey(
+        "poles.Commune", verbose_name=_("commune"), on_delete=models.PROTECT, related_name="actors"
+    )
+    website = models.URLField(_("website"), blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    siret = models.CharField(
+        _("SIRET"),
+        max_length=14,
+        blank=True,
+        validators=[validate_siret],
+        help_text=_("14 digits, without spaces."),
+    )
+    employees = models.CharField(_("employees"), max_length=10, choices=EmployeesRange.choices, blank=True)
+    is_published = models.BooleanField(
+        _("published"), default=False, db_index=True, help_text=_("Only published organisations are public.")
+    )
+    is_fictitious = models.BooleanField(
+        _("fictitious (demo data)"), default=False, editable=False, help_text=_("Created by the demo data.")
+    )
+    review_status = models.CharField(
+        _("proposal review"), max_length=10, choices=Review.choices, default=Review.NONE, blank=True
+    )
+    proposer_name = models.CharField(_("proposed by"), max_length=200, blank=True)
+    proposer_email = models.EmailField(_("proposer's email"), blank=True)
+    search_text = models.TextField(editable=False, blank=True, default="")
+
+    objects = ActorQuerySet.as_manager()
+
+    class Meta(Located.Meta):
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+        constraints = [
+            *Located.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["siret"], condition=~Q(siret=""), name="actors_actor_unique_siret"
+            ),
+        ]
+        indexes = [models.Index(fields=["is_published", "name"], name="actors_published_name")]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("actors:detail", kwargs={"slug": self.slug})
+
+    @property
+    def legal_family(self) -> LegalFamily | None:
+        return FAMILY_OF_FORM.get(LegalForm(self.legal_form)) if self.legal_form else None
+
+    def build_search_text(self, commune_name: str | None = None) -> str:
+        if commune_name is None:
+            commune_name = self.commune.name if self.commune_id else ""
+        return compact(self.name, self.acronym, self.description, commune_name)
+
+    def save(self, *args, **kwargs):
+        # search_text is a denormalised copy of searchable text, not a business rule.
+        self.search_text = self.build_search_text()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)

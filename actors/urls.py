@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "actors"
+urlpatterns = [
+    path("acteurs/", views.ActorListView.as_view(), name="list"),
+    path("api/acteurs.geojson", views.actors_geojson, name="geojson"),
+    path("acteurs/<slug:slug>/", views.ActorDetailView.as_view(), name="detail"),
+]

@@ -1,0 +1,71 @@
+"""Site-wide views: home, health, about."""
+
+from http import HTTPStatus
+
+from django.conf import settings
+from django.db import connection
+from django.http import JsonResponse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.generic import TemplateView
+
+from actors.models import Actor
+from events.models import Event
+from poles.models import Pole
+
+
+class HomeView(TemplateView):
+    template_name = "home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["poles"] = Pole.objects.order_by("-status", "name")
+        context["actor_count"] = Actor.objects.published().count()
+        context["next_events"] = Event.objects.published().upcoming().select_related("pole", "commune")[:5]
+        return context
+
+
+class AboutView(TemplateView):
+    template_name = "about.html"
+
+
+def _database_status() -> dict:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # any driver error means "down" for a load balancer
+        return {"status": "down", "error": exc.__class__.__name__}
+    return {"status": "ok", "vendor": connection.vendor}
+
+
+def _broker_status() -> dict:
+    if not settings.REDIS_URL:
+        return {"status": "eager", "detail": "no REDIS_URL: tasks run in-process"}
+    import redis
+
+    try:
+        client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=0.5, socket_timeout=0.5)
+        client.ping()
+    except redis.RedisError as exc:
+        return {"status": "down", "error": exc.__class__.__name__}
+    return {"status": "ok"}
+
+
+@never_cache
+def health(request):
+    """Database and broker status as JSON for load balancers: 503 when the database is unreachable.
+
+    A broker outage does not make the site unhealthy: registrations still succeed and their emails wait
+    in the outbox for the sweep.
+    """
+    database = _database_status()
+    broker = _broker_status()
+    payload = {
+        "status": "ok" if database["status"] == "ok" else "down",
+        "time": timezone.now().isoformat(),
+        "database": database,
+        "broker": broker,
+    }
+    status = HTTPStatus.OK if database["status"] == "ok" else HTTPStatus.SERVICE_UNAVAILABLE
+    return JsonResponse(payload, status=status)

@@ -1,0 +1,296 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ess_portal.models import Located, TimeStamped
+from poles.models import Pole, is_regional
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class PoleOwnedQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Rows of the poles a back-office user manages (all for the regional team)."""
+        if is_regional(user):
+            return self
+        return self.filter(pole__in=Pole.objects.for_user(user))
+
+
+class Workshop(TimeStamped):
+    pole = models.ForeignKey(Pole, verbose_name=_("pole"), on_delete=models.PROTECT, related_name="workshops")
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=220, unique=True)
+    theme = models.CharField(_("theme"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    participants = models.ManyToManyField(
+        "actors.Actor", verbose_name=_("participant organisations"), blank=True, related_name="workshops"
+    )
+    is_active = models.BooleanField(
+        _("active"), default=True, help_text=_("Untick for a planned workshop that has not started yet.")
+    )
+
+    objects = PoleOwnedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("co-production workshop")
+        verbose_name_plural = _("co-production workshops")
+        ordering = ["pole__name", "title"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("events:workshop", kwargs={"slug": self.slug})
+
+
+class EventQuerySet(PoleOwnedQuerySet):
+    def published(self):
+        """Visible to the public: published or cancelled (a cancelled event stays visible, marked as such)."""
+        return self.filter(status__in=[Event.Status.PUBLISHED, Event.Status.CANCELLED])
+
+    def upcoming(self, now=None):
+        return self.filter(ends_at__gte=now or timezone.now()).order_by("starts_at")
+
+    def past(self, now=None):
+        return self.filter(ends_at__lt=now or timezone.now()).order_by("-starts_at")
+
+    def open_for_registration(self, now=None):
+        now = now or timezone.now()
+        return self.filter(status=Event.Status.PUBLISHED, starts_at__gt=now).filter(
+            Q(registration_opens_at__isnull=True) | Q(registration_opens_at__lte=now),
+            Q(registration_closes_at__isnull=True) | Q(registration_closes_at__gt=now),
+        )
+
+
+class Event(Located, TimeStamped):
+    class Kind(models.TextChoices):
+        MEETING = "meeting", _("Thematic meeting")
+        WORKSHOP_SESSION = "workshop_session", _("Workshop session")
+        OTHER = "other", _("Other")
+
+    class Audience(models.TextChoices):
+        PUBLIC = "public", _("Open to all")
+        MEMBERS = "members", _("Members only")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    pole = models.ForeignKey(Pole, verbose_name=_("pole"), on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.MEETING)
+    workshop = models.ForeignKey(
+        Workshop,
+        verbose_name=_("workshop"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="events",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=220, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    starts_at = models.DateTimeField(_("starts at"), db_index=True)
+    ends_at = models.DateTimeField(_("ends at"))
+    venue = models.CharField(_("venue"), max_length=200, blank=True)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    commune = models.ForeignKey(
+        "poles.Commune",
+        verbose_name=_("commune"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="events",
+    )
+    capacity = models.PositiveIntegerField(
+        _("capacity"), null=True, blank=True, help_text=_("Number of seats. Leave empty for no limit.")
+    )
+    registration_opens_at = models.DateTimeField(
+        _("registration opens at"), null=True, blank=True, help_text=_("Empty: open as soon as published.")
+    )
+    registration_closes_at = models.DateTimeField(
+        _("registration closes at"), null=True, blank=True, help_text=_("Empty: open until the event starts.")
+    )
+    audience = models.CharField(
+        _("audience"), max_length=10, choices=Audience.choices, default=Audience.PUBLIC
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    sequence = models.PositiveIntegerField(
+        _("revision"), default=0, editable=False, help_text=_("iCalendar SEQUENCE, raised on each change.")
+    )
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta(Located.Meta):
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["starts_at"]
+        constraints = [
+            *Located.Meta.constraints,
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="events_event_ends_after_starts"
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__isnull=True) | Q(capacity__gte=0),
+                name="events_event_capacity_non_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(registration_closes_at__isnull=True)
+                | Q(registration_opens_at__isnull=True)
+                | Q(registration_closes_at__gt=models.F("registration_opens_at")),
+                name="events_event_registration_window",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("events:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        super().clean()
+        errors = {}
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            errors["ends_at"] = _("The event must end after it starts.")
+        if (
+            self.registration_opens_at
+            and self.registration_closes_at
+            and self.registration_closes_at <= self.registration_opens_at
+        ):
+            errors["registration_closes_at"] = _("Registration must close after it opens.")
+        if self.workshop_id and self.pole_id and self.workshop.pole_id != self.pole_id:
+            errors["workshop"] = _("This workshop belongs to another pole.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class RegistrationQuerySet(models.QuerySet):
+    def for_user(self, user):
+        if is_regional(user):
+            return self
+        return self.filter(event__pole__in=Pole.objects.for_user(user))
+
+    def active(self):
+        return self.exclude(status=Registration.Status.CANCELLED)
+
+
+class Registration(TimeStamped):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for email confirmation")
+        CONFIRMED = "confirmed", _("Confirmed")
+        WAITLISTED = "waitlisted", _("On the waiting list")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="registrations"
+    )
+    full_name = models.CharField(_("full name"), max_length=200)
+    email = models.EmailField(_("email"))
+    organisation = models.ForeignKey(
+        "actors.Actor",
+        verbose_name=_("member organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="registrations",
+    )
+    organisation_name = models.CharField(_("organisation (free text)"), max_length=200, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING)
+    attended = models.BooleanField(_("attended"), null=True, blank=True)
+    token = models.CharField(_("token"), max_length=64, unique=True, default=new_token, editable=False)
+    language = models.CharField(_("language"), max_length=10, default=settings.LANGUAGE_CODE)
+    consent_at = models.DateTimeField(_("consent given at"))
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    waitlisted_at = models.DateTimeField(_("waitlisted at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
+
+    objects = RegistrationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                "event",
+                condition=~Q(status="cancelled"),
+                name="events_registration_one_active_per_email",
+                violation_error_message=_("This email address is already registered for this event."),
+            ),
+        ]
+        indexes = [models.Index(fields=["event", "status", "waitlisted_at"], name="events_reg_waitlist")]
+
+    def __str__(self):
+        return f"{self.full_name} — {self.event}"
+
+    def get_absolute_url(self):
+        return reverse("events:registration", kwargs={"token": self.token})
+
+    @property
+    def organisation_label(self) -> str:
+        return self.organisation.name if self.organisation_id else self.organisation_name
+
+
+class EmailRecord(models.Model):
+    """One email that matters, written before it is sent (outbox): what makes mail exactly-once in effect."""
+
+    class Kind(models.TextChoices):
+        CONFIRMATION_REQUEST = "confirmation_request", _("Confirmation request")
+        CONFIRMED = "confirmed", _("Registration confirmed")
+        WAITLISTED = "waitlisted", _("Put on the waiting list")
+        PROMOTED = "promoted", _("Promoted from the waiting list")
+        REMINDER = "reminder", _("Reminder")
+        EVENT_CHANGED = "event_changed", _("Event changed")
+        EVENT_CANCELLED = "event_cancelled", _("Event cancelled")
+        CANCELLED = "cancelled", _("Registration cancelled")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("To send")
+        SENT = "sent", _("Sent")
+        MISSED = "missed", _("Missed")
+
+    registration = models.ForeignKey(
+        Registration, verbose_name=_("registration"), on_delete=models.CASCADE, related_name="emails"
+    )
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
+    key = models.CharField(
+        _("key"), max_length=40, blank=True, default="", help_text=_("Reminder offset or event revision.")
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    due_at = models.DateTimeField(_("due at"), default=timezone.now, db_index=True)
+    send_before = models.DateTimeField(_("send before"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("email")
+        verbose_name_plural = _("emails")
+        ordering = ["due_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration", "kind", "key"], name="events_email_once_per_kind"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="sent", sent_at__isnull=False) | ~Q(status="sent"),
+                name="events_email_sent_has_date",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "due_at"], name="events_email_due")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.registration.email}"

@@ -1,0 +1,223 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from ess_portal.geo import normalize_outline
+from ess_portal.models import Located, TimeStamped
+
+REGIONAL_GROUP = "Équipe régionale"
+COORDINATOR_GROUP = "Coordinateurs"
+
+
+def is_regional(user) -> bool:
+    """Superusers and members of the regional team see and manage every pole."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    cached = getattr(user, "_ess_is_regional", None)
+    if cached is None:
+        cached = user.groups.filter(name=REGIONAL_GROUP).exists()
+        user._ess_is_regional = cached
+    return cached
+
+
+class Epci(models.Model):
+    class Kind(models.TextChoices):
+        METRO = "METRO", _("Metropolis")
+        CU = "CU", _("Urban community")
+        CA = "CA", _("Agglomeration community")
+        CC = "CC", _("Community of communes")
+
+    siren = models.CharField(_("SIREN"), max_length=9, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=5, choices=Kind.choices)
+    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("intercommunality (EPCI)")
+        verbose_name_plural = _("intercommunalities (EPCI)")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Commune(Located):
+    insee_code = models.CharField(_("INSEE code"), max_length=5, unique=True)
+    name = models.CharField(_("name"), max_length=200, db_index=True)
+    department_code = models.CharField(_("department"), max_length=3, db_index=True)
+    postal_codes = models.CharField(
+        _("postal codes"), max_length=100, blank=True, help_text=_("Space-separated La Poste codes.")
+    )
+    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    epci = models.ForeignKey(
+        Epci,
+        verbose_name=_("intercommunality"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="communes",
+    )
+
+    class Meta(Located.Meta):
+        verbose_name = _("commune")
+        verbose_name_plural = _("communes")
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.department_code})"
+
+    @property
+    def postal_code_list(self) -> list[str]:
+        return self.postal_codes.split()
+
+
+class Partner(models.Model):
+    class Kind(models.TextChoices):
+        REGION = "region", _("Regional council")
+        DEPARTMENT = "department", _("Departmental council")
+        INTERCOMMUNALITY = "intercommunality", _("Intercommunality")
+        STATE = "state", _("State")
+        EMPLOYMENT = "employment", _("Employment agency")
+        NETWORK = "network", _("ESS network")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    website = models.URLField(_("website"), blank=True)
+
+    class Meta:
+        verbose_name = _("partner")
+        verbose_name_plural = _("partners")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class PoleQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The poles a back-office user may manage: all for the regional team, their own for coordinators."""
+        if is_regional(user):
+            return self
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        return self.filter(coordinators=user)
+
+    def constituted(self):
+        return self.filter(status=Pole.Status.CONSTITUTED)
+
+
+class Pole(TimeStamped):
+    class Status(models.TextChoices):
+        EMERGING = "emerging", _("emerging")
+        CONSTITUTED = "constituted", _("constituted")
+
+    class Mission(models.TextChoices):
+        STRATEGY = "strategy", _("Territorial ESS strategy")
+        REPRESENTATION = "representation", _("Representation of the ESS")
+        VISIBILITY = "visibility", _("Visibility of the ESS")
+        CREATION = "creation", _("Support to the creation of activities")
+        PARTNERSHIP = "partnership", _("Partnership projects")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    acronym = models.CharField(_("acronym"), max_length=50, blank=True)
+    slug = models.SlugField(
+        _("slug"), max_length=100, unique=True, help_text=_("Used in the pole's address.")
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.EMERGING)
+    territory_name = models.CharField(
+        _("territory"), max_length=200, help_text=_("The name of the territory, e.g. “pays de Redon”.")
+    )
+    epcis = models.ManyToManyField(
+        Epci,
+        verbose_name=_("intercommunalities"),
+        blank=True,
+        related_name="poles",
+        help_text=_("The intercommunalities that make up the territory; their communes follow."),
+    )
+    communes = models.ManyToManyField(Commune, verbose_name=_("communes"), blank=True, related_name="poles")
+    outline = models.JSONField(
+        _("territory outline"),
+        null=True,
+        blank=True,
+        help_text=_("Drawn on the map: one or more polygons around the territory."),
+    )
+    founded_on = models.DateField(_("founded on"), null=True, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    governance = models.TextField(_("governance"), blank=True)
+    missions = models.JSONField(
+        _("missions"), default=list, blank=True, help_text=_("The functions the pole carries out.")
+    )
+    email = models.EmailField(_("contact email"), blank=True)
+    phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    partners = models.ManyToManyField(
+        Partner, verbose_name=_("partners"), through="Support", blank=True, related_name="poles"
+    )
+    coordinators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("coordinators"),
+        blank=True,
+        related_name="coordinated_poles",
+        help_text=_("People who manage this pole in the back-office."),
+    )
+
+    objects = PoleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("pole")
+        verbose_name_plural = _("poles")
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.acronym})" if self.acronym and self.acronym != self.name else self.name
+
+    def get_absolute_url(self):
+        return reverse("poles:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        try:
+            self.outline = normalize_outline(self.outline)
+        except ValidationError as exc:
+            raise ValidationError({"outline": exc.messages}) from exc
+        unknown = set(self.missions or []) - set(self.Mission.values)
+        if unknown:
+            raise ValidationError({"missions": _("Unknown mission: %s") % ", ".join(sorted(unknown))})
+
+    @property
+    def mission_labels(self) -> list[str]:
+        return [self.Mission(m).label for m in self.missions or [] if m in self.Mission.values]
+
+
+class Support(models.Model):
+    class Kind(models.TextChoices):
+        FUNDING = "funding", _("Funding")
+        TECHNICAL = "technical", _("Technical support")
+        POLITICAL = "political", _("Political support")
+        NETWORK = "network", _("Network coordination")
+
+    pole = models.ForeignKey(Pole, verbose_name=_("pole"), on_delete=models.CASCADE, related_name="supports")
+    partner = models.ForeignKey(
+        Partner, verbose_name=_("partner"), on_delete=models.PROTECT, related_name="supports"
+    )
+    kind = models.CharField(_("kind of support"), max_length=20, choices=Kind.choices, default=Kind.FUNDING)
+    since = models.PositiveSmallIntegerField(_("since (year)"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("support")
+        verbose_name_plural = _("supports")
+        constraints = [
+            models.UniqueConstraint(fields=["pole", "partner", "kind"], name="poles_support_unique"),
+            models.CheckConstraint(
+                condition=models.Q(since__isnull=True) | models.Q(since__gte=1900, since__lte=2100),
+                name="poles_support_since_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.partner} → {self.pole}"
