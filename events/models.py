@@ -69,6 +69,32 @@ class EventQuerySet(PoleOwnedQuerySet):
             Q(registration_closes_at__isnull=True) | Q(registration_closes_at__gt=now),
         )
 
+    def with_seat_counts(self):
+        """Annotate ``confirmed_count``, ``waitlisted_count`` and ``pending_count`` in the same query."""
+        status = Registration.Status
+        return self.annotate(
+            confirmed_count=models.Count(
+                "registrations", filter=Q(registrations__status=status.CONFIRMED), distinct=True
+            ),
+            waitlisted_count=models.Count(
+                "registrations", filter=Q(registrations__status=status.WAITLISTED), distinct=True
+            ),
+            pending_count=models.Count(
+                "registrations", filter=Q(registrations__status=status.PENDING), distinct=True
+            ),
+        )
+
+
+class RegistrationState(models.TextChoices):
+    """Whether a visitor can register for an event right now, as the event page shows it."""
+
+    OPEN = "open", _("Registration open")
+    NOT_YET_OPEN = "not_yet_open", _("Registration not open yet")
+    CLOSED = "closed", _("Registration closed")
+    FULL = "full", _("Full: registration puts you on the waiting list")
+    CANCELLED = "cancelled", _("Event cancelled")
+    PAST = "past", _("Event over")
+
 
 class Event(Located, TimeStamped):
     class Kind(models.TextChoices):
@@ -156,6 +182,42 @@ class Event(Located, TimeStamped):
     def get_absolute_url(self):
         return reverse("events:detail", kwargs={"slug": self.slug})
 
+    @property
+    def is_members_only(self) -> bool:
+        return self.audience == self.Audience.MEMBERS
+
+    def confirmed_seats(self) -> int:
+        """Seats taken: the ``confirmed_count`` annotation when present, else one query."""
+        if hasattr(self, "confirmed_count"):
+            return self.confirmed_count
+        return self.registrations.filter(status=Registration.Status.CONFIRMED).count()
+
+    def seats_left(self) -> int | None:
+        """Free seats, or None when the capacity is unlimited."""
+        if self.capacity is None:
+            return None
+        return max(self.capacity - self.confirmed_seats(), 0)
+
+    def registration_state(self, now=None) -> RegistrationState:
+        """Open, not yet open, closed, full (waiting list), cancelled or over, at ``now``."""
+        now = now or timezone.now()
+        if self.status == self.Status.CANCELLED:
+            return RegistrationState.CANCELLED
+        if self.ends_at <= now:
+            return RegistrationState.PAST
+        if self.status != self.Status.PUBLISHED or self.starts_at <= now:
+            return RegistrationState.CLOSED
+        if self.registration_opens_at and now < self.registration_opens_at:
+            return RegistrationState.NOT_YET_OPEN
+        if self.registration_closes_at and now >= self.registration_closes_at:
+            return RegistrationState.CLOSED
+        if self.seats_left() == 0:
+            return RegistrationState.FULL
+        return RegistrationState.OPEN
+
+    def accepts_registrations(self, now=None) -> bool:
+        return self.registration_state(now) in (RegistrationState.OPEN, RegistrationState.FULL)
+
     def clean(self):
         from django.core.exceptions import ValidationError
 
@@ -183,6 +245,20 @@ class RegistrationQuerySet(models.QuerySet):
 
     def active(self):
         return self.exclude(status=Registration.Status.CANCELLED)
+
+    def confirmed(self):
+        return self.filter(status=Registration.Status.CONFIRMED)
+
+    def waitlisted(self):
+        """The waiting list, oldest first: the order in which seats are offered."""
+        return self.filter(status=Registration.Status.WAITLISTED).order_by("waitlisted_at", "pk")
+
+    def of_email(self, email: str):
+        """Every registration of one address, whatever its case."""
+        return self.filter(email__iexact=email.strip())
+
+    def not_anonymised(self):
+        return self.filter(anonymised_at__isnull=True)
 
 
 class Registration(TimeStamped):
@@ -226,7 +302,7 @@ class Registration(TimeStamped):
             models.UniqueConstraint(
                 Lower("email"),
                 "event",
-                condition=~Q(status="cancelled"),
+                condition=~Q(status="cancelled") & Q(anonymised_at__isnull=True),
                 name="events_registration_one_active_per_email",
                 violation_error_message=_("This email address is already registered for this event."),
             ),
@@ -243,6 +319,25 @@ class Registration(TimeStamped):
     def organisation_label(self) -> str:
         return self.organisation.name if self.organisation_id else self.organisation_name
 
+    @property
+    def is_active(self) -> bool:
+        return self.status != self.Status.CANCELLED
+
+    def get_absolute_site_url(self) -> str:
+        """The registrant's own page as an absolute URL, for emails."""
+        return settings.SITE_URL + self.get_absolute_url()
+
+
+class EmailRecordQuerySet(models.QuerySet):
+    def for_user(self, user):
+        if is_regional(user):
+            return self
+        return self.filter(registration__event__pole__in=Pole.objects.for_user(user))
+
+    def due(self, now=None):
+        """Unsent rows whose time has come (including rows whose claim has lapsed)."""
+        return self.filter(status=EmailRecord.Status.PENDING, due_at__lte=now or timezone.now())
+
 
 class EmailRecord(models.Model):
     """One email that matters, written before it is sent (outbox): what makes mail exactly-once in effect."""
@@ -256,18 +351,24 @@ class EmailRecord(models.Model):
         EVENT_CHANGED = "event_changed", _("Event changed")
         EVENT_CANCELLED = "event_cancelled", _("Event cancelled")
         CANCELLED = "cancelled", _("Registration cancelled")
+        LINK = "link", _("Link to an existing registration")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("To send")
         SENT = "sent", _("Sent")
         MISSED = "missed", _("Missed")
+        SKIPPED = "skipped", _("Not needed any more")
 
     registration = models.ForeignKey(
         Registration, verbose_name=_("registration"), on_delete=models.CASCADE, related_name="emails"
     )
     kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
     key = models.CharField(
-        _("key"), max_length=40, blank=True, default="", help_text=_("Reminder offset or event revision.")
+        _("key"),
+        max_length=40,
+        blank=True,
+        default="",
+        help_text=_("Tells repeated emails of one kind apart: reminder offset and start, event revision."),
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     due_at = models.DateTimeField(_("due at"), default=timezone.now, db_index=True)
@@ -276,6 +377,8 @@ class EmailRecord(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = EmailRecordQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("email")
