@@ -120,3 +120,39 @@ def _point_in_ring(x: float, y: float, ring) -> bool:
             inside = not inside
         j = i
     return inside
+
+
+def convex_hull(points: Iterable[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Convex hull of (x, y) points by Andrew's monotone chain, counter-clockwise, without repeating the start.
+
+    Collinear points on the hull's edges are dropped. Fewer than three distinct points come back as they are.
+    """
+    unique = sorted(set(points))
+    if len(unique) < 3:
+        return unique
+
+    def cross(o, a, b) -> float:
+        return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
+
+    def half(sequence) -> list:
+        chain: list = []
+        for point in sequence:
+            while len(chain) >= 2 and cross(chain[-2], chain[-1], point) <= 0:
+                chain.pop()
+            chain.append(point)
+        return chain
+
+    lower, upper = half(unique), half(reversed(unique))
+    return lower[:-1] + upper[:-1]
+
+
+def hull_outline(points: Iterable[tuple[float, float]]):
+    """A GeoJSON MultiPolygon around WGS84 ``(longitude, latitude)`` points (their convex hull), or None.
+
+    None when the points do not span an area (fewer than three, or all on one line).
+    """
+    hull = convex_hull(points)
+    if len(hull) < 3:
+        return None
+    ring = [[lon, lat] for lon, lat in hull]
+    return normalize_outline({"type": "Polygon", "coordinates": [[*ring, ring[0]]]})
