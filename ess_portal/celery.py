@@ -9,9 +9,3 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ess_portal.settings")
 app = Celery("ess_portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-
-
-@app.task(name="ess_portal.ping")
-def ping() -> str:
-    """Answer "pong": proves that a worker consumes the broker's queue (health and integration tests)."""
-    return "pong"

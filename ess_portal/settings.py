@@ -203,7 +203,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+CELERY_BEAT_SCHEDULE_FILENAME = env.str(
+    "CELERY_BEAT_SCHEDULE_FILENAME", default=str(BASE_DIR / ".celerybeat-schedule")
+)
 CELERY_BEAT_SCHEDULE = {
+    "heartbeat": {"task": "ess_portal.heartbeat", "schedule": env.float("HEARTBEAT_SECONDS", default=60.0)},
     "send-due-emails": {"task": "events.send_due_emails", "schedule": 120.0},
     "purge-personal-data": {"task": "events.purge_personal_data", "schedule": crontab(hour=3, minute=17)},
 }

@@ -3,6 +3,7 @@
 from http import HTTPStatus
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
 from django.utils import timezone
@@ -52,9 +53,24 @@ def _broker_status() -> dict:
     return {"status": "ok"}
 
 
+def _beat_status() -> dict:
+    from datetime import datetime
+
+    from .tasks import HEARTBEAT_KEY
+
+    try:
+        last = cache.get(HEARTBEAT_KEY)
+    except Exception as exc:  # the cache is Redis in production; an outage must not break health
+        return {"status": "unknown", "error": exc.__class__.__name__}
+    if not last:
+        return {"status": "unknown", "last_run": None, "age_seconds": None}
+    age = (timezone.now() - datetime.fromisoformat(last)).total_seconds()
+    return {"status": "ok" if age < 300 else "late", "last_run": last, "age_seconds": round(age)}
+
+
 @never_cache
 def health(request):
-    """Database and broker status as JSON for load balancers: 503 when the database is unreachable.
+    """Database, broker and beat status as JSON for load balancers: 503 when the database is unreachable.
 
     A broker outage does not make the site unhealthy: registrations still succeed and their emails wait
     in the outbox for the sweep.
@@ -66,6 +82,7 @@ def health(request):
         "time": timezone.now().isoformat(),
         "database": database,
         "broker": broker,
+        "beat": _beat_status(),
     }
     status = HTTPStatus.OK if database["status"] == "ok" else HTTPStatus.SERVICE_UNAVAILABLE
     return JsonResponse(payload, status=status)

@@ -1,0 +1,15 @@
+"""Site-wide periodic tasks."""
+
+from celery import shared_task
+from django.core.cache import cache
+from django.utils import timezone
+
+HEARTBEAT_KEY = "celery:heartbeat"
+
+
+@shared_task(name="ess_portal.heartbeat")
+def heartbeat() -> str:
+    """Record when a worker last ran a beat-scheduled task, so that /sante/ can report the beat's age."""
+    now = timezone.now().isoformat()
+    cache.set(HEARTBEAT_KEY, now, timeout=None)
+    return now

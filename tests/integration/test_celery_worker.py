@@ -1,0 +1,25 @@
+import pytest
+from django.core.cache import cache
+
+from ess_portal.tasks import HEARTBEAT_KEY, heartbeat
+from tests.integration.conftest import running_worker, wait_for
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_runs_a_task_sent_through_redis(settings):
+    assert not settings.CELERY_TASK_ALWAYS_EAGER
+    cache.delete(HEARTBEAT_KEY)
+    with running_worker():
+        heartbeat.apply_async()
+        recorded = wait_for(lambda: cache.get(HEARTBEAT_KEY))
+    assert recorded
+
+
+@pytest.mark.django_db(transaction=True)
+def test_health_reports_the_age_of_the_last_beat_run(client):
+    cache.delete(HEARTBEAT_KEY)
+    with running_worker({"HEARTBEAT_SECONDS": "1"}, beat=True):
+        wait_for(lambda: cache.get(HEARTBEAT_KEY), timeout=45)
+    payload = client.get("/sante/").json()
+    assert payload["beat"]["status"] == "ok"
+    assert payload["beat"]["age_seconds"] < 120
