@@ -1,0 +1,22 @@
+#!/bin/sh
+# Entry point of the image: `web` migrates and loads the reference data before serving; `worker` and
+# `beat` run Celery (run exactly one beat). Any other command is executed as is.
+set -e
+case "$1" in
+  web)
+    python manage.py migrate --noinput
+    python manage.py load_reference_data
+    python manage.py setup_roles
+    exec gunicorn ess_portal.wsgi:application --bind 0.0.0.0:8000 \
+      --workers "${WEB_CONCURRENCY:-3}" --access-logfile - --forwarded-allow-ips "${FORWARDED_ALLOW_IPS:-*}"
+    ;;
+  worker)
+    exec celery -A ess_portal worker --loglevel=INFO --concurrency "${WORKER_CONCURRENCY:-2}"
+    ;;
+  beat)
+    exec celery -A ess_portal beat --loglevel=INFO --schedule /tmp/celerybeat-schedule
+    ;;
+  *)
+    exec "$@"
+    ;;
+esac
