@@ -118,7 +118,7 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "ess_portal.cache.ResilientRedisCache",
             "LOCATION": env.str("CACHE_URL", default=REDIS_URL),
             "KEY_PREFIX": "ess",
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
