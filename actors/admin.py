@@ -1,0 +1,341 @@
+"""Back-office of sectors and member organisations: publication, suggestions, duplicates, CSV, proposals.
+
+What a coordinator sees: the organisations of their poles (change, publish, export) and, read-only, the
+organisations *without a pole* located in their territory (communes of their poles and of their poles'
+EPCIs), offered as suggestions through the "Membership" filter and adoptable with the "Attach to my
+pole" action. Organisations of other poles are never shown. Regional staff see everything.
+"""
+
+from __future__ import annotations
+
+import base64
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from ess_portal.admin import PoleScopedAdmin, allowed_pole_ids, csv_response
+from poles.models import Pole
+
+from . import services
+from .forms import ActorAdminForm, ActorImportForm, ProposalRejectForm
+from .models import Actor, Sector
+
+IMPORT_SESSION_KEY = "actors_import"
+
+
+@admin.register(Sector)
+class SectorAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "order"]
+    list_editable = ["order"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ("name",)}
+
+
+def with_duplicate_flag(queryset):
+    """Annotate ``is_duplicate``: another organisation has the same SIRET, or the same name in the same commune."""
+    others = Actor.objects.exclude(pk=OuterRef("pk"))
+    same_siret = others.filter(siret=OuterRef("siret")).exclude(siret="")
+    same_name = others.filter(commune=OuterRef("commune"), name__iexact=OuterRef("name"))
+    return queryset.annotate(is_duplicate=Exists(same_siret) | Exists(same_name))
+
+
+def territory_suggestions(user):
+    """Organisations without a pole in the territory of the user's poles."""
+    return Actor.objects.filter(
+        pole__isnull=True, commune__in=services.territory_communes(Pole.objects.for_user(user))
+    )
+
+
+class MembershipFilter(admin.SimpleListFilter):
+    """Members of my poles (default for coordinators) or, in my territory, organisations without a pole."""
+
+    title = _("membership")
+    parameter_name = "adhesion"
+
+    def __init__(self, request, params, model, model_admin):
+        self.coordinator = allowed_pole_ids(request) is not None
+        super().__init__(request, params, model, model_admin)
+
+    def lookups(self, request, model_admin):
+        return [
+            ("members", _("members of my poles")),
+            ("suggestions", _("in my territory but not a member")),
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "suggestions":
+            return queryset.filter(pk__in=territory_suggestions(request.user).values("pk"))
+        if value == "members" or allowed_pole_ids(request) is not None:
+            return queryset.filter(pk__in=Actor.objects.for_user(request.user).values("pk"))
+        return queryset
+
+    def choices(self, changelist):
+        coordinator = self.coordinator
+        for lookup, title in self.lookup_choices:
+            selected = self.value() == lookup or (coordinator and lookup == "members" and self.value() is None)
+            yield {
+                "selected": selected,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+        if not coordinator:
+            yield {
+                "selected": self.value() is None,
+                "query_string": changelist.get_query_string(remove=[self.parameter_name]),
+                "display": _("All"),
+            }
+
+
+class DuplicateFilter(admin.SimpleListFilter):
+    title = _("possible duplicates")
+    parameter_name = "doublon"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(is_duplicate=self.value() == "yes")
+        return queryset
+
+
+@admin.register(Actor)
+class ActorAdmin(PoleScopedAdmin):
+    """Member organisations, scoped to the user's poles (see the module docstring for suggestions)."""
+
+    form = ActorAdminForm
+    list_display = [
+        "name",
+        "pole",
+        "commune",
+        "legal_form",
+        "is_published",
+        "review_status",
+        "duplicate_flag",
+    ]
+    list_filter = [
+        MembershipFilter,
+        "is_published",
+        "review_status",
+        "pole",
+        "legal_form",
+        DuplicateFilter,
+        "sectors",
+    ]
+    list_select_related = ["pole", "commune"]
+    search_fields = ["name"]
+    search_help_text = _("Name, acronym, description or commune (accents and case ignored), or a SIRET.")
+    autocomplete_fields = ["commune"]
+    filter_horizontal = ["sectors"]
+    prepopulated_fields = {"slug": ("name",)}
+    readonly_fields = ["review_status", "proposer_name", "proposer_email", "created_at", "updated_at"]
+    actions = [
+        "publish",
+        "unpublish",
+        "approve_proposals",
+        "reject_proposals",
+        "attach_to_my_pole",
+        "export_csv",
+    ]
+    show_full_result_count = False
+    fieldsets = [
+        (None, {"fields": ["name", "acronym", "slug", "legal_form", "sectors", "pole", "member_since"]}),
+        (_("Location"), {"fields": ["address", "commune", "position", "use_commune_position"]}),
+        (_("Contact"), {"fields": ["website", "email", "phone"]}),
+        (_("About"), {"fields": ["description", "siret", "employees", "is_published"]}),
+        (
+            _("Proposal"),
+            {
+                "fields": ["review_status", "proposer_name", "proposer_email", "created_at", "updated_at"],
+                "classes": ["collapse"],
+            },
+        ),
+    ]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        match = request.resolver_match
+        if allowed_pole_ids(request) is not None and not (match and match.url_name == "autocomplete"):
+            queryset = queryset | territory_suggestions(request.user)
+        return with_duplicate_flag(queryset)
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        digits = "".join(term.split())
+        if digits.isdigit() and len(digits) >= 9:
+            return queryset.filter(siret__startswith=digits), False
+        return queryset.search(term), False
+
+    @admin.display(description=_("duplicate?"), boolean=True, ordering="is_duplicate")
+    def duplicate_flag(self, obj):
+        return obj.is_duplicate
+
+    def has_view_permission(self, request, obj=None):
+        # A suggestion (no pole, in the territory: get_object only finds those) is visible read-only.
+        if obj is not None and obj.pole_id is None and allowed_pole_ids(request) is not None:
+            return super(PoleScopedAdmin, self).has_view_permission(request, obj)
+        return super().has_view_permission(request, obj)
+
+    def _editable(self, request, queryset):
+        """The selected rows the user may change: their poles' organisations, never a suggestion."""
+        return Actor.objects.filter(pk__in=queryset.values("pk")).for_user(request.user)
+
+    @admin.action(description=_("Publish the selected organisations"), permissions=["change"])
+    def publish(self, request, queryset):
+        count = services.actors_set_published(actors=self._editable(request, queryset), published=True)
+        self.message_user(
+            request,
+            ngettext("%d organisation published.", "%d organisations published.", count) % count,
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Unpublish the selected organisations"), permissions=["change"])
+    def unpublish(self, request, queryset):
+        count = services.actors_set_published(actors=self._editable(request, queryset), published=False)
+        self.message_user(
+            request,
+            ngettext("%d organisation unpublished.", "%d organisations unpublished.", count) % count,
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Approve the selected proposals (publish them)"), permissions=["change"])
+    def approve_proposals(self, request, queryset):
+        pending = self._editable(request, queryset).filter(review_status=Actor.Review.PENDING)
+        count = 0
+        for actor in pending:
+            services.actor_proposal_approve(actor=actor)
+            count += 1
+        self.message_user(
+            request, ngettext("%d proposal approved.", "%d proposals approved.", count) % count, messages.SUCCESS
+        )
+
+    @admin.action(description=_("Reject the selected proposals…"), permissions=["change"])
+    def reject_proposals(self, request, queryset):
+        pending = self._editable(request, queryset).filter(review_status=Actor.Review.PENDING)
+        if "apply" in request.POST:
+            form = ProposalRejectForm(request.POST)
+            if form.is_valid():
+                count = 0
+                for actor in pending:
+                    services.actor_proposal_reject(actor=actor, message=form.cleaned_data["message"])
+                    count += 1
+                self.message_user(
+                    request,
+                    ngettext("%d proposal rejected.", "%d proposals rejected.", count) % count,
+                    messages.SUCCESS,
+                )
+                return None
+        else:
+            form = ProposalRejectForm()
+        if not pending.exists():
+            self.message_user(request, gettext("No selected organisation is waiting for review."), messages.WARNING)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Reject proposals"),
+            "opts": self.model._meta,
+            "form": form,
+            "actors": pending,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/actors/actor/reject_proposals.html", context)
+
+    @admin.action(description=_("Attach to my pole (organisations without a pole)"), permissions=["view"])
+    def attach_to_my_pole(self, request, queryset):
+        if not self.has_change_permission(request):
+            self.message_user(request, gettext("You cannot change organisations."), messages.ERROR)
+            return
+        count = services.actors_attach_to_pole(
+            actors=Actor.objects.filter(pk__in=queryset.values("pk")), poles=Pole.objects.for_user(request.user)
+        )
+        self.message_user(
+            request,
+            ngettext("%d organisation attached.", "%d organisations attached.", count) % count,
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Export the selected organisations (CSV)"), permissions=["view"])
+    def export_csv(self, request, queryset):
+        rows = services.actors_export_rows(self._editable(request, queryset))
+        return csv_response("organisations.csv", services.EXPORT_COLUMNS, rows)
+
+    # ---------------------------------------------------------------- CSV import: upload, preview, confirm
+
+    def get_urls(self):
+        extra = [
+            path(
+                "importer/",
+                self.admin_site.admin_view(self.import_view),
+                name="actors_actor_import",
+            ),
+        ]
+        return extra + super().get_urls()
+
+    def import_view(self, request):
+        """Upload a CSV, preview every row (to create, to update, in error), then confirm without re-upload."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": gettext("Import organisations from a CSV file"),
+            "columns": services.EXPORT_COLUMNS,
+            "max_mb": services.IMPORT_MAX_BYTES // (1024 * 1024),
+        }
+        if request.method == "POST" and "confirm" in request.POST:
+            return self._import_confirm(request, context)
+        form = ActorImportForm(request.POST or None, request.FILES or None, user=request.user)
+        if request.method == "POST" and form.is_valid():
+            pole = form.cleaned_data["pole"]
+            data = form.cleaned_data["file"].read()
+            report = services.actors_import(pole=pole, file=data, user=request.user, dry_run=True)
+            if report.file_errors:
+                for error in report.file_errors:
+                    form.add_error("file", error)
+            else:
+                request.session[IMPORT_SESSION_KEY] = {
+                    "pole": pole.pk,
+                    "name": form.cleaned_data["file"].name,
+                    "data": base64.b64encode(data).decode("ascii"),
+                }
+                context.update(report=report, file_name=form.cleaned_data["file"].name)
+                return TemplateResponse(request, "admin/actors/actor/import_preview.html", context)
+        context["form"] = form
+        return TemplateResponse(request, "admin/actors/actor/import_form.html", context)
+
+    def _import_confirm(self, request, context):
+        stored = request.session.get(IMPORT_SESSION_KEY)
+        pole = Pole.objects.for_user(request.user).filter(pk=(stored or {}).get("pole")).first()
+        if not stored or pole is None:
+            self.message_user(request, gettext("The import expired: upload the file again."), messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:actors_actor_import"))
+        report = services.actors_import(
+            pole=pole, file=base64.b64decode(stored["data"]), user=request.user, dry_run=False
+        )
+        if not report.written:
+            context.update(report=report, file_name=stored["name"])
+            return TemplateResponse(request, "admin/actors/actor/import_preview.html", context)
+        del request.session[IMPORT_SESSION_KEY]
+        self.message_user(
+            request,
+            gettext("Import done into %(pole)s: %(created)d created, %(updated)d updated.")
+            % {"pole": pole, "created": report.created, "updated": report.updated},
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(
+            reverse("admin:actors_actor_changelist") + f"?pole__id__exact={pole.pk}"
+        )
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "can_import": self.has_add_permission(request)}
+        return super().changelist_view(request, extra_context)
+

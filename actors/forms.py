@@ -1,0 +1,147 @@
+"""Forms of the actors app's back-office and of the public "Proposer une organisation" page."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from ess_portal.forms import LocatedAdminForm
+from ess_portal.text import compact
+from poles.models import Commune, Pole
+
+from .models import Actor, LegalForm, Sector
+from .services import IMPORT_MAX_BYTES
+from .validators import normalize_siret, validate_siret
+
+
+class ActorAdminForm(LocatedAdminForm):
+    """An organisation in the admin: its position is placed on the map (or the commune's is used)."""
+
+    class Meta:
+        model = Actor
+        fields = [
+            "name",
+            "acronym",
+            "slug",
+            "legal_form",
+            "sectors",
+            "pole",
+            "member_since",
+            "address",
+            "commune",
+            "website",
+            "email",
+            "phone",
+            "description",
+            "siret",
+            "employees",
+            "is_published",
+        ]
+
+    def clean_siret(self):
+        return normalize_siret(self.cleaned_data.get("siret", ""))
+
+
+class ActorImportForm(forms.Form):
+    """Upload step of the CSV import: the pole (one of the user's) and the file."""
+
+    pole = forms.ModelChoiceField(label=_("pole"), queryset=Pole.objects.none())
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_("UTF-8 or Windows-1252, separated by “;” or “,”, with a header row. At most 2 MB."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["pole"].queryset = Pole.objects.for_user(user)
+        self.fields["file"].widget.attrs["accept"] = ".csv,text/csv"
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".csv", ".txt")):
+            raise ValidationError(
+                _("Only CSV files are accepted (.csv): save the spreadsheet as CSV first."), code="type"
+            )
+        if upload.size > IMPORT_MAX_BYTES:
+            raise ValidationError(
+                _("The file is too big: at most %(size)s MB.") % {"size": IMPORT_MAX_BYTES // (1024 * 1024)},
+                code="size",
+            )
+        return upload
+
+
+class ProposalRejectForm(forms.Form):
+    """The optional message sent to the proposers of rejected organisations."""
+
+    message = forms.CharField(
+        label=_("message to the proposer (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5, "cols": 60}),
+    )
+
+
+class ActorProposalForm(forms.Form):
+    """The public proposal form. ``fax`` is a honeypot: hidden to people, filled in by spam robots."""
+
+    name = forms.CharField(label=_("Name of the organisation"), max_length=200)
+    acronym = forms.CharField(label=_("Acronym"), max_length=50, required=False)
+    legal_form = forms.ChoiceField(label=_("Legal form"), choices=LegalForm.choices)
+    sectors = forms.ModelMultipleChoiceField(
+        label=_("Sectors"),
+        queryset=Sector.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    address = forms.CharField(label=_("Address"), max_length=255, required=False)
+    postal_code = forms.RegexField(
+        label=_("Postal code"),
+        regex=r"^\d{5}$",
+        max_length=5,
+        error_messages={"invalid": _("A postal code has five digits.")},
+    )
+    commune_name = forms.CharField(label=_("Commune"), max_length=200)
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    email = forms.EmailField(label=_("Organisation's email"), required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    siret = forms.CharField(
+        label=_("SIRET"), max_length=20, required=False, help_text=_("14 digits, if known.")
+    )
+    description = forms.CharField(
+        label=_("What does it do?"), max_length=3000, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    proposer_name = forms.CharField(label=_("Your name"), max_length=200)
+    proposer_email = forms.EmailField(
+        label=_("Your email"), help_text=_("Only used to tell you whether the organisation was added.")
+    )
+    fax = forms.CharField(label=_("Leave this field empty"), required=False)
+
+    def clean_siret(self):
+        siret = normalize_siret(self.cleaned_data.get("siret", ""))
+        validate_siret(siret)
+        if siret and Actor.objects.filter(siret=siret).exists():
+            raise ValidationError(_("An organisation with this SIRET is already in the directory."))
+        return siret
+
+    def clean(self):
+        cleaned = super().clean()
+        postal, name = cleaned.get("postal_code"), cleaned.get("commune_name")
+        if postal and name:
+            candidates = [
+                commune
+                for commune in Commune.objects.filter(postal_codes__contains=postal)
+                if postal in commune.postal_code_list and compact(commune.name) == compact(name)
+            ]
+            if len(candidates) != 1:
+                self.add_error(
+                    "commune_name",
+                    _("No commune of Brittany has this name and postal code: check the spelling."),
+                )
+            else:
+                cleaned["commune"] = candidates[0]
+        return cleaned
+
+    @property
+    def is_spam(self) -> bool:
+        return bool(self.data.get("fax"))

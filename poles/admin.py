@@ -1,0 +1,170 @@
+"""Back-office of poles, their territory and partners, and of the people who coordinate them.
+
+Regional staff manage everything here. A coordinator edits their own pole's profile, outline and
+partners, but not its status, slug, coordinators or territory composition (EPCIs, communes): those
+change the network's map and who may edit what, so they stay with the regional team. Reference
+data (communes, EPCIs, partners) is read-only for coordinators.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from ess_portal.admin import PoleScopedAdmin, PoleScopedInline
+from ess_portal.forms import OutlineField
+
+from .models import Commune, Epci, Partner, Pole, Support, is_regional
+
+User = get_user_model()
+
+
+@admin.register(Epci)
+class EpciAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "siren", "population"]
+    list_filter = ["kind"]
+    search_fields = ["name", "siren"]
+
+
+@admin.register(Commune)
+class CommuneAdmin(admin.ModelAdmin):
+    """Reference data loaded from INSEE: read-mostly (only the map point is usually corrected)."""
+
+    list_display = ["name", "insee_code", "department_code", "postal_codes", "epci", "population"]
+    list_filter = ["department_code", "epci__kind"]
+    list_select_related = ["epci"]
+    search_fields = ["name", "insee_code", "postal_codes"]
+    autocomplete_fields = ["epci"]
+    show_full_result_count = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["insee_code"] if obj else []
+
+
+@admin.register(Partner)
+class PartnerAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "website"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+
+
+class SupportInline(PoleScopedInline, admin.TabularInline):
+    model = Support
+    extra = 0
+    autocomplete_fields = ["partner"]
+
+
+class PoleAdminForm(forms.ModelForm):
+    outline = OutlineField(
+        required=False,
+        help_text=_("Drawn on the map: one or more polygons around the territory."),
+    )
+    missions = forms.MultipleChoiceField(
+        label=_("missions"),
+        choices=Pole.Mission.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Pole
+        fields = [
+            "name",
+            "acronym",
+            "slug",
+            "status",
+            "founded_on",
+            "territory_name",
+            "epcis",
+            "communes",
+            "outline",
+            "description",
+            "governance",
+            "missions",
+            "email",
+            "phone",
+            "website",
+            "coordinators",
+        ]
+
+
+@admin.register(Pole)
+class PoleAdmin(PoleScopedAdmin):
+    """Poles: every pole for the regional team, their own for coordinators (profile and outline)."""
+
+    pole_path = ""
+    form = PoleAdminForm
+    list_display = ["name", "acronym", "status", "territory_name", "member_count", "founded_on"]
+    list_filter = ["status"]
+    search_fields = ["name", "acronym", "territory_name"]
+    filter_horizontal = ["epcis", "coordinators"]
+    autocomplete_fields = ["communes"]
+    inlines = [SupportInline]
+    regional_only_fields = ("slug", "status", "coordinators", "epcis", "communes")
+    fieldsets = [
+        (None, {"fields": ["name", "acronym", "slug", "status", "founded_on"]}),
+        (_("Territory"), {"fields": ["territory_name", "epcis", "communes", "outline"]}),
+        (_("Presentation"), {"fields": ["description", "governance", "missions"]}),
+        (_("Contact"), {"fields": ["email", "phone", "website"]}),
+        (_("Coordinators"), {"fields": ["coordinators"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_member_count=Count("actors", distinct=True))
+
+    @admin.display(description=_("members"), ordering="_member_count")
+    def member_count(self, obj):
+        return obj._member_count
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {"slug": ("name",)} if is_regional(request.user) else {}
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if is_regional(request.user) else list(self.regional_only_fields)
+
+    def has_add_permission(self, request):
+        return is_regional(request.user) and super().has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_regional(request.user) and super().has_delete_permission(request, obj)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "coordinators":
+            kwargs["queryset"] = User.objects.filter(is_staff=True, is_active=True).order_by("username")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class CoordinatedPoleInline(admin.TabularInline):
+    """The poles a user coordinates, edited on the user's page ("Pôles coordonnés")."""
+
+    model = Pole.coordinators.through
+    extra = 0
+    verbose_name = _("coordinated pole")
+    verbose_name_plural = _("coordinated poles")
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class PortalUserAdmin(UserAdmin):
+    """Users, with their coordinated poles. Only a superuser may grant superuser status."""
+
+    inlines = [CoordinatedPoleInline]
+    list_display = ["username", "email", "first_name", "last_name", "is_staff", "is_active", "pole_list"]
+    list_filter = ["is_staff", "is_superuser", "is_active", "groups", "coordinated_poles"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("coordinated_poles")
+
+    @admin.display(description=_("coordinated poles"))
+    def pole_list(self, obj):
+        return ", ".join(pole.acronym or pole.name for pole in obj.coordinated_poles.all())
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly += ["is_superuser", "user_permissions"]
+        return readonly
