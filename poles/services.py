@@ -104,10 +104,12 @@ class RowError:
     """One refused row: the file, its line number (the header is line 1) and the reason."""
 
     file: str
-    line: int
+    line: int  # 0 when the problem is the file itself
     reason: str
 
     def __str__(self) -> str:
+        if not self.line:
+            return _("%(file)s: %(reason)s") % {"file": self.file, "reason": self.reason}
         return _("%(file)s, line %(line)d: %(reason)s") % {
             "file": self.file,
             "line": self.line,
