@@ -227,6 +227,8 @@ REGISTRATION_PRIVACY_CONTACT = env.str("REGISTRATION_PRIVACY_CONTACT", default="
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_FAIL_OPEN = env.bool("RATELIMIT_FAIL_OPEN", default=True)
 RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
+# Public "Proposer une organisation" form: submissions per client address (django-ratelimit rate).
+PROPOSAL_RATE = env.str("PROPOSAL_RATE", default="5/h")
 
 # Maps: django-leaflet draws every map; tiles come from a URL set here.
 MAP_TILES_URL = env.str("MAP_TILES_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
