@@ -1,0 +1,76 @@
+"""The public "Proposer une organisation" page: anyone may suggest an organisation for the directory.
+
+The proposal becomes an unpublished organisation waiting for review, routed to the pole whose territory
+contains its commune (``services.actor_propose``). Spam is kept out by a honeypot field (a filled-in
+honeypot gets the thank-you page and nothing is recorded) and by a per-address rate limit
+(``settings.PROPOSAL_RATE``, django-ratelimit; a cache outage fails open or closed as
+``RATELIMIT_FAIL_OPEN`` says).
+"""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+
+from django.conf import settings
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django_ratelimit.core import is_ratelimited
+from redis.exceptions import RedisError
+
+from . import services
+from .forms import ActorProposalForm
+
+logger = logging.getLogger(__name__)
+
+FORM_TEMPLATE = "actors/actor_proposal_form.html"
+THANKS_TEMPLATE = "actors/actor_proposal_thanks.html"
+
+
+def _rate_limited(request) -> bool:
+    try:
+        return is_ratelimited(
+            request,
+            group="actors.proposal",
+            key="ip",
+            rate=settings.PROPOSAL_RATE,
+            method="POST",
+            increment=True,
+        )
+    except (RedisError, OSError):
+        logger.warning("Rate limit cache unavailable for proposals")
+        return not settings.RATELIMIT_FAIL_OPEN
+
+
+def actor_propose_view(request):
+    """GET: the form; POST: record the proposal, then redirect to the thank-you page (``?merci``)."""
+    if request.method == "GET" and "merci" in request.GET:
+        return render(request, THANKS_TEMPLATE)
+    form = ActorProposalForm(request.POST or None)
+    if request.method != "POST":
+        return render(request, FORM_TEMPLATE, {"form": form})
+    if _rate_limited(request):
+        return render(
+            request, FORM_TEMPLATE, {"form": form, "rate_limited": True}, status=HTTPStatus.TOO_MANY_REQUESTS
+        )
+    if form.is_spam:
+        return redirect(reverse("actors:propose") + "?merci")
+    if not form.is_valid():
+        return render(request, FORM_TEMPLATE, {"form": form}, status=HTTPStatus.BAD_REQUEST)
+    data = form.cleaned_data
+    services.actor_propose(
+        name=data["name"],
+        acronym=data["acronym"],
+        legal_form=data["legal_form"],
+        sectors=data["sectors"],
+        commune=data["commune"],
+        address=data["address"],
+        website=data["website"],
+        email=data["email"],
+        phone=data["phone"],
+        siret=data["siret"],
+        description=data["description"],
+        proposer_name=data["proposer_name"],
+        proposer_email=data["proposer_email"],
+    )
+    return redirect(reverse("actors:propose") + "?merci")
