@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class ActorsConfig(AppConfig):
     name = "actors"
     verbose_name = _("Member organisations")
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

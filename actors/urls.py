@@ -1,12 +1,16 @@
 from django.urls import path
 
-from . import views
+from . import api, views
 from .proposals import actor_propose_view
 
 app_name = "actors"
 urlpatterns = [
     path("acteurs/", views.ActorListView.as_view(), name="list"),
-    path("api/acteurs.geojson", views.actors_geojson, name="geojson"),
     path("acteurs/proposer/", actor_propose_view, name="propose"),
     path("acteurs/<slug:slug>/", views.ActorDetailView.as_view(), name="detail"),
+    path("carte/", views.map_page, name="map"),
+    path("integrer/", views.EmbedBuilderView.as_view(), name="embed"),
+    path("donnees/", views.OpenDataView.as_view(), name="open_data"),
+    path("donnees/acteurs.csv", api.actors_csv, name="csv"),
+    path("api/acteurs.geojson", api.actors_geojson, name="geojson"),
 ]

@@ -1,8 +1,13 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 
 from . import views
+from .public_cache import cache_public_page
+from .sitemaps import SITEMAPS
 
 admin.site.site_header = "ESS Bretagne — administration"
 admin.site.site_title = "ESS Bretagne"
@@ -12,7 +17,16 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("sante/", views.health, name="health"),
     path("a-propos/", views.AboutView.as_view(), name="about"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Exempt from CSRF so that public pages carry no per-visitor token and can be cached: forging a
+    # language change is harmless.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
+    path(
+        "sitemap.xml",
+        cache_public_page(sitemap_views.sitemap),
+        {"sitemaps": SITEMAPS},
+        name="sitemap",
+    ),
+    path("robots.txt", views.robots_txt, name="robots"),
     path("admin/", admin.site.urls),
     path("", include("poles.urls")),
     path("", include("actors.urls")),

@@ -5,29 +5,51 @@ from http import HTTPStatus
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
 from actors.models import Actor
 from events.models import Event
-from poles.models import Pole
+from poles.selectors import public_poles
+
+from .public_cache import cache_public_page
 
 
+@method_decorator(cache_public_page, name="dispatch")
 class HomeView(TemplateView):
+    """The home page: the map of the organisations, the poles, the next events."""
+
     template_name = "home.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["poles"] = Pole.objects.order_by("-status", "name")
+        context["poles"] = public_poles().order_by("status", "name")
         context["actor_count"] = Actor.objects.published().count()
         context["next_events"] = Event.objects.published().upcoming().select_related("pole", "commune")[:5]
         return context
 
 
+@method_decorator(cache_public_page, name="dispatch")
 class AboutView(TemplateView):
     template_name = "about.html"
+
+
+@cache_public_page
+def robots_txt(request):
+    """robots.txt: everything public may be indexed, except the back-office and personal pages."""
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /inscription/",
+        "Disallow: /i18n/",
+        "Disallow: /api/",
+        f"Sitemap: {settings.SITE_URL}{reverse('sitemap')}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
 def _database_status() -> dict:

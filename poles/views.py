@@ -1,13 +1,55 @@
+"""Public pages of the poles: the list and one pole with its territory, members, workshops and events."""
+
+from __future__ import annotations
+
+from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, ListView
 
-from .models import Pole
+from actors.filters import published_actors
+from ess_portal.public_cache import cache_public_page
+from events.models import Event
+
+from .selectors import pole_communes, public_poles
+
+POLE_MEMBERS_SHOWN = 30
+POLE_EVENTS_SHOWN = 10
 
 
+@method_decorator(cache_public_page, name="dispatch")
 class PoleListView(ListView):
-    model = Pole
+    """Every pole with its status, territory, member count and next event."""
+
     template_name = "poles/pole_list.html"
+    context_object_name = "poles"
+
+    def get_queryset(self):
+        return public_poles().order_by("status", "name")
 
 
+@method_decorator(cache_public_page, name="dispatch")
 class PoleDetailView(DetailView):
-    model = Pole
+    """One pole: presentation, missions, governance, partners, contact, territory map, members, events."""
+
     template_name = "poles/pole_detail.html"
+    context_object_name = "pole"
+
+    def get_queryset(self):
+        return public_poles()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        pole = self.object
+        context["supports"] = pole.supports.select_related("partner").order_by("partner__name", "kind")
+        context["epcis"] = pole.epcis.order_by("name")
+        context["communes"] = pole_communes(pole)
+        context["members"] = (
+            published_actors().in_pole(pole).select_related("commune").order_by("name")[:POLE_MEMBERS_SHOWN]
+        )
+        context["workshops"] = pole.workshops.filter(is_active=True).order_by("title")
+        context["events"] = (
+            Event.objects.published()
+            .upcoming()
+            .filter(pole=pole)
+            .select_related("commune")[:POLE_EVENTS_SHOWN]
+        )
+        return context

@@ -1,0 +1,169 @@
+"""Machine-readable views of the directory: the map data (GeoJSON) and the open-data CSV.
+
+Both go through ``actor_filter``, like the HTML list, so the three agree for any query string.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.http import StreamingHttpResponse
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from ess_portal.public_cache import (
+    InvalidQuery,
+    bad_request,
+    cached_data_response,
+    form_errors,
+)
+
+from .filters import actor_filter
+from .models import FAMILY_OF_FORM, LegalForm
+
+GEOJSON_CONTENT_TYPE = "application/geo+json"
+COORDINATE_DECIMALS = 5
+
+
+def filtered_actors(params) -> QuerySet:
+    """The published organisations matching a query string; raises ``InvalidQuery`` on bad input."""
+    filterset = actor_filter(params)
+    if not filterset.is_valid():
+        raise InvalidQuery(form_errors(filterset.form))
+    return filterset.qs
+
+
+def _detail_url_template() -> str:
+    return reverse("actors:detail", kwargs={"slug": "slug-placeholder"}).replace("slug-placeholder", "{}")
+
+
+def actors_feature_collection(queryset: QuerySet) -> dict:
+    """An RFC 7946 FeatureCollection; an organisation with no known position has a null geometry."""
+    url = _detail_url_template()
+    features = []
+    rows = queryset.values_list(
+        "name", "slug", "latitude", "map_latitude", "map_longitude", "commune__name", "pole__name"
+    )
+    for name, slug, own_latitude, latitude, longitude, commune, pole in rows:
+        geometry = None
+        if latitude is not None and longitude is not None:
+            geometry = {
+                "type": "Point",
+                "coordinates": [round(longitude, COORDINATE_DECIMALS), round(latitude, COORDINATE_DECIMALS)],
+            }
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": geometry,
+                "properties": {
+                    "name": name,
+                    "url": url.format(slug),
+                    "commune": commune,
+                    "pole": pole,
+                    "approximate": own_latitude is None,
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def dumps(data) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+@require_GET
+def actors_geojson(request):
+    """Published organisations matching the directory's filters (plus ``bbox``), cached and revalidable."""
+
+    def build() -> bytes:
+        return dumps(actors_feature_collection(filtered_actors(request.GET)))
+
+    return cached_data_response(
+        request,
+        name="actors.geojson",
+        build=build,
+        content_type=GEOJSON_CONTENT_TYPE,
+        filename="acteurs.geojson",
+    )
+
+
+CSV_COLUMNS = [
+    "name",
+    "acronym",
+    "legal_form",
+    "legal_family",
+    "sectors",
+    "pole",
+    "address",
+    "commune",
+    "insee_code",
+    "department",
+    "latitude",
+    "longitude",
+    "approximate_position",
+    "website",
+    "email",
+    "phone",
+    "siret",
+    "employees",
+    "member_since",
+    "url",
+    "updated_at",
+]
+
+
+class _Echo:
+    """A file-like object whose ``write`` returns the line, for streaming ``csv.writer`` output."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_rows(queryset: QuerySet) -> Iterator[list]:
+    url = settings.SITE_URL + _detail_url_template()
+    yield CSV_COLUMNS
+    rows = queryset.select_related("commune", "pole").prefetch_related("sectors")
+    for actor in rows.iterator(chunk_size=1000):
+        form = LegalForm(actor.legal_form)
+        yield [
+            actor.name,
+            actor.acronym,
+            form.value,
+            FAMILY_OF_FORM[form].value,
+            " | ".join(sector.name for sector in actor.sectors.all()),
+            actor.pole.name if actor.pole else "",
+            actor.address,
+            actor.commune.name,
+            actor.commune.insee_code,
+            actor.commune.department_code,
+            "" if actor.map_latitude is None else round(actor.map_latitude, COORDINATE_DECIMALS),
+            "" if actor.map_longitude is None else round(actor.map_longitude, COORDINATE_DECIMALS),
+            "" if actor.map_latitude is None else str(actor.latitude is None).lower(),
+            actor.website,
+            actor.email,
+            actor.phone,
+            actor.siret,
+            actor.employees,
+            actor.member_since.isoformat() if actor.member_since else "",
+            url.format(actor.slug),
+            actor.updated_at.isoformat(timespec="seconds"),
+        ]
+
+
+@require_GET
+def actors_csv(request):
+    """The open-data CSV: UTF-8, a header row, one row per published organisation matching the filters."""
+    try:
+        queryset = filtered_actors(request.GET)
+    except InvalidQuery as exc:
+        return bad_request(exc.errors)
+    writer = csv.writer(_Echo())
+    response = StreamingHttpResponse(
+        (writer.writerow(row) for row in _csv_rows(queryset)), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="acteurs-ess-bretagne.csv"'
+    return response

@@ -1,0 +1,229 @@
+"""The one FilterSet of the directory.
+
+``ActorFilter`` drives the HTML list, the map data (``/api/acteurs.geojson``) and the CSV export, so the
+three always return the same organisations for the same query string.
+"""
+
+from __future__ import annotations
+
+from math import cos, radians
+
+import django_filters
+from django import forms
+from django.db.models import ExpressionWrapper, F, FloatField, QuerySet, TextChoices, Value
+from django.utils.translation import gettext_lazy as _
+
+from ess_portal.text import fold
+from poles.models import Commune, Pole
+
+from .models import Actor, LegalFamily, Sector, forms_of_family
+
+DEPARTMENTS = [
+    ("22", "Côtes-d’Armor"),
+    ("29", "Finistère"),
+    ("35", "Ille-et-Vilaine"),
+    ("44", "Loire-Atlantique"),
+    ("56", "Morbihan"),
+]
+
+KM_PER_DEGREE = 111.195
+
+
+class SortChoices(TextChoices):
+    NAME = "name", _("Name")
+    DISTANCE = "distance", _("Distance from a commune")
+
+
+class BBoxField(forms.CharField):
+    """``west,south,east,north`` in WGS84 decimal degrees (RFC 7946 order)."""
+
+    default_error_messages = {
+        "invalid": _("The bounding box must be four numbers: west,south,east,north."),
+        "range": _("The bounding box is outside WGS84 longitude/latitude ranges."),
+        "order": _("In the bounding box, west must not exceed east, nor south exceed north."),
+    }
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        parts = value.split(",")
+        try:
+            west, south, east, north = (float(part) for part in parts)
+        except ValueError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+        if any(v != v or v in (float("inf"), float("-inf")) for v in (west, south, east, north)):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        if not (-180 <= west <= 180 and -180 <= east <= 180 and -90 <= south <= 90 and -90 <= north <= 90):
+            raise forms.ValidationError(self.error_messages["range"], code="range")
+        if west > east or south > north:
+            raise forms.ValidationError(self.error_messages["order"], code="order")
+        return (west, south, east, north)
+
+
+class CommuneField(forms.CharField):
+    """A commune given by its INSEE code or its name (accents and case do not matter)."""
+
+    default_error_messages = {
+        "unknown": _("No commune is called “%(value)s”. Type its name or its INSEE code."),
+        "ambiguous": _("Several communes are called “%(value)s”: type the INSEE code instead."),
+    }
+
+    def to_python(self, value):
+        value = (super().to_python(value) or "").strip()
+        if not value:
+            return None
+        if len(value) == 5 and value[:2].isalnum() and value[2:].isdigit():
+            commune = Commune.objects.filter(insee_code=value.upper()).first()
+            if commune:
+                return commune
+        folded = fold(value)
+        candidates = [c for c in Commune.objects.filter(name__iexact=value)[:5] if fold(c.name) == folded]
+        if not candidates:
+            candidates = [
+                c
+                for c in Commune.objects.filter(name__icontains=value.split()[0])[:50]
+                if fold(c.name) == folded
+            ]
+        if len(candidates) == 1:
+            return candidates[0]
+        code = "ambiguous" if candidates else "unknown"
+        raise forms.ValidationError(self.error_messages[code], code=code, params={"value": value})
+
+
+class CommuneFilter(django_filters.Filter):
+    field_class = CommuneField
+
+
+class BBoxFilter(django_filters.Filter):
+    field_class = BBoxField
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        west, south, east, north = value
+        return qs.filter(
+            map_longitude__gte=west, map_longitude__lte=east, map_latitude__gte=south, map_latitude__lte=north
+        )
+
+
+class ActorFilterForm(forms.Form):
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("sort") == SortChoices.DISTANCE
+            and not cleaned.get("near")
+            and "near" not in self.errors
+        ):
+            self.add_error("near", _("Choose the commune to measure distances from."))
+        near = cleaned.get("near")
+        if near is not None and not near.has_position:
+            self.add_error("near", _("The position of this commune is unknown: choose a neighbouring one."))
+        return cleaned
+
+
+class ActorFilter(django_filters.FilterSet):
+    """Search and filters of the directory; also the sort (by name, or by distance from a commune)."""
+
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="filter_search",
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+        help_text=_("Name, acronym, description or commune."),
+    )
+    pole = django_filters.ModelChoiceFilter(
+        label=_("Pole"),
+        queryset=Pole.objects.only("pk", "slug", "name", "acronym"),
+        to_field_name="slug",
+        empty_label=_("All poles"),
+    )
+    sector = django_filters.ModelChoiceFilter(
+        label=_("Sector"),
+        field_name="sectors",
+        queryset=Sector.objects.only("pk", "slug", "name"),
+        to_field_name="slug",
+        empty_label=_("All sectors"),
+    )
+    family = django_filters.ChoiceFilter(
+        label=_("Legal family"),
+        choices=LegalFamily.choices,
+        method="filter_family",
+        empty_label=_("All families"),
+    )
+    department = django_filters.ChoiceFilter(
+        label=_("Department"),
+        field_name="commune__department_code",
+        choices=DEPARTMENTS,
+        empty_label=_("All departments"),
+    )
+    commune = CommuneFilter(label=_("Commune"), help_text=_("Name or INSEE code."))
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort by"),
+        choices=SortChoices.choices,
+        method="filter_noop",
+        empty_label=None,
+    )
+    near = CommuneFilter(label=_("Distance from"), method="filter_noop", help_text=_("Name or INSEE code."))
+    bbox = BBoxFilter(label=_("Bounding box"))
+
+    class Meta:
+        model = Actor
+        fields = ["q", "pole", "sector", "family", "department", "commune", "sort", "near", "bbox"]
+        form = ActorFilterForm
+
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value) if value else queryset
+
+    def filter_family(self, queryset, name, value):
+        return queryset.filter(legal_form__in=forms_of_family(value)) if value else queryset
+
+    def filter_noop(self, queryset, name, value):
+        return queryset
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        data = getattr(self.form, "cleaned_data", {})
+        near = data.get("near")
+        sort = data.get("sort") or (SortChoices.DISTANCE if near else SortChoices.NAME)
+        if sort == SortChoices.DISTANCE and near is not None and near.has_position:
+            return order_by_distance(queryset, near)
+        return queryset.order_by("name", "pk")
+
+    @property
+    def active_filters(self) -> bool:
+        """Whether any filter (not the sort) narrows the list: the empty state suggests widening it."""
+        data = getattr(self.form, "cleaned_data", {})
+        return any(
+            data.get(name) for name in ("q", "pole", "sector", "family", "department", "commune", "bbox")
+        )
+
+
+def order_by_distance(queryset: QuerySet, origin: Commune) -> QuerySet:
+    """Sort by distance from a commune, nearest first, those without a position last.
+
+    An equirectangular approximation in plain SQL arithmetic, so it runs unchanged on SQLite and
+    PostgreSQL; ``distance_km`` is computed from the annotated squared distance.
+    """
+    scale = cos(radians(origin.latitude))
+    d_lat = F("map_latitude") - Value(origin.latitude)
+    d_lon = (F("map_longitude") - Value(origin.longitude)) * Value(scale)
+    return queryset.annotate(
+        distance_sq=ExpressionWrapper(d_lat * d_lat + d_lon * d_lon, output_field=FloatField())
+    ).order_by(F("distance_sq").asc(nulls_last=True), "name", "pk")
+
+
+def distance_km(distance_sq: float | None) -> float | None:
+    """Kilometres from the squared degree distance annotated by ``order_by_distance``."""
+    if distance_sq is None:
+        return None
+    return (distance_sq**0.5) * KM_PER_DEGREE
+
+
+def published_actors() -> QuerySet:
+    """The base of every public list: published organisations with their map position."""
+    return Actor.objects.published().with_map_position()
+
+
+def actor_filter(params, *, queryset: QuerySet | None = None) -> ActorFilter:
+    """The directory's FilterSet bound to a query string (``request.GET``)."""
+    return ActorFilter(params, queryset=queryset if queryset is not None else published_actors())

@@ -1,0 +1,188 @@
+"""Caching of the public site: anonymous pages and map data.
+
+Two things make a cached entry stale, and both are part of every cache key:
+
+* the *data version*, a random token kept in the cache and replaced by signal handlers whenever an
+  object shown on the public site is saved, deleted or has its sectors changed (see ``actors.apps``);
+* for the map data, a *fingerprint* read from the database (row counts and the latest ``updated_at``
+  of organisations and poles), which also catches bulk deletions and (un)publications made with
+  ``QuerySet.update()`` that send no signal.
+
+Pages are cached for a bounded time as well (``PUBLIC_CACHE_SECONDS``), which caps how long anything
+else (an event passing, a commune renamed by a data load) can stay stale. A cache outage never breaks
+a page: the view simply runs uncached.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from functools import wraps
+from http import HTTPStatus
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count, Max, Q
+from django.http import HttpResponse, JsonResponse
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
+from django.utils.translation import get_language, gettext
+
+logger = logging.getLogger(__name__)
+
+VERSION_KEY = "public:data-version"
+
+
+def _timeout() -> int:
+    return getattr(settings, "PUBLIC_CACHE_SECONDS", 300)
+
+
+def _cache_get(key: str):
+    try:
+        return cache.get(key)
+    except Exception:  # a cache outage (Redis down) must never break a public page
+        logger.warning("cache unavailable: get %s", key, exc_info=True)
+        return None
+
+
+def _cache_set(key: str, value, timeout: int | None) -> None:
+    try:
+        cache.set(key, value, timeout)
+    except Exception:  # same as above: run uncached
+        logger.warning("cache unavailable: set %s", key, exc_info=True)
+
+
+def data_version() -> str:
+    """The current data version token (created on first use)."""
+    version = _cache_get(VERSION_KEY)
+    if version is None:
+        version = uuid.uuid4().hex
+        _cache_set(VERSION_KEY, version, None)
+    return version
+
+
+def bump_data_version(**kwargs) -> None:
+    """Signal handler: anything shown publicly changed, so every cached page and map is stale."""
+    _cache_set(VERSION_KEY, uuid.uuid4().hex, None)
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """What the database says about the freshness of the map data."""
+
+    token: str
+    last_modified: datetime | None
+
+
+def data_fingerprint() -> Fingerprint:
+    """Counts and latest change of organisations and poles: two small aggregate queries."""
+    from actors.models import Actor
+    from poles.models import Pole
+
+    actors = Actor.objects.aggregate(
+        total=Count("pk"), published=Count("pk", filter=Q(is_published=True)), last=Max("updated_at")
+    )
+    poles = Pole.objects.aggregate(total=Count("pk"), last=Max("updated_at"))
+    stamps = [stamp for stamp in (actors["last"], poles["last"]) if stamp is not None]
+    token = "{total}-{published}-{last}".format(**actors) + "-{total}-{last}".format(**poles)
+    return Fingerprint(token=token, last_modified=max(stamps) if stamps else None)
+
+
+def make_key(*parts: str) -> str:
+    """A short cache key from any number of parts (query strings can be long)."""
+    digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
+    return f"public:{digest}"
+
+
+def _is_anonymous_without_state(request) -> bool:
+    """A GET with no session and no pending message: the page is the same for every such visitor."""
+    if request.method not in ("GET", "HEAD"):
+        return False
+    cookies = request.COOKIES
+    return settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies
+
+
+def cache_public_page(view):
+    """Serve a public page from the cache to anonymous visitors, keyed on data version, language and URL.
+
+    Only successful responses that set no cookie are stored. Visitors with a session (coordinators,
+    people who just submitted a form) always get a freshly rendered page.
+    """
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not _is_anonymous_without_state(request):
+            return view(request, *args, **kwargs)
+        key = make_key("page", data_version(), get_language() or "", request.get_full_path())
+        cached = _cache_get(key)
+        if cached is not None:
+            return cached
+        response = view(request, *args, **kwargs)
+        if callable(getattr(response, "render", None)):
+            response = response.render()
+        if response.status_code == 200 and not response.cookies and not response.streaming:
+            _cache_set(key, response, _timeout())
+        return response
+
+    return wrapped
+
+
+class InvalidQuery(Exception):
+    """A query string with an unknown filter value or a malformed parameter (answered with a 400)."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        super().__init__(errors)
+        self.errors = errors
+
+
+def form_errors(form) -> dict[str, list[str]]:
+    """A form's errors as plain strings, ready for JSON."""
+    return {field: [str(message) for message in messages] for field, messages in form.errors.items()}
+
+
+def bad_request(errors: dict[str, list[str]]) -> JsonResponse:
+    """The JSON body of a 400: a French sentence, then the message of each parameter at fault."""
+    return JsonResponse(
+        {"error": gettext("Invalid query parameters."), "errors": errors}, status=HTTPStatus.BAD_REQUEST
+    )
+
+
+def canonical_query(params) -> str:
+    """The query string with its parameters sorted, so equivalent URLs share a cache entry."""
+    return "&".join(f"{key}={value}" for key in sorted(params) for value in params.getlist(key))
+
+
+def cached_data_response(
+    request, *, name: str, build: Callable[[], bytes], content_type: str, filename: str | None = None
+) -> HttpResponse:
+    """Serve generated map data from the cache, with ETag/Last-Modified and 304 on revalidation.
+
+    ``build`` produces the body and raises ``InvalidQuery`` for a bad query string (answered 400).
+    """
+    fingerprint = data_fingerprint()
+    key = make_key(name, data_version(), fingerprint.token, canonical_query(request.GET))
+    etag = f'"{key.removeprefix("public:")}"'
+    last_modified = int(fingerprint.last_modified.timestamp()) if fingerprint.last_modified else None
+    not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
+    if not_modified is not None:
+        return not_modified
+    body = _cache_get(key)
+    if body is None:
+        try:
+            body = build()
+        except InvalidQuery as exc:
+            return bad_request(exc.errors)
+        _cache_set(key, body, _timeout())
+    response = HttpResponse(body, content_type=content_type)
+    response["ETag"] = etag
+    if last_modified is not None:
+        response["Last-Modified"] = http_date(last_modified)
+    response["Cache-Control"] = "public, max-age=60"
+    response["Access-Control-Allow-Origin"] = "*"
+    if filename:
+        response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
