@@ -1,34 +1,280 @@
-from django.shortcuts import get_object_or_404
+"""Public pages of events and workshops, the registration flow, calendars and the privacy page.
+
+Views stay thin: they parse input, call a queryset or a service from :mod:`events.services` and render.
+"""
+
+from http import HTTPStatus
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 
-from .models import Event, Registration, Workshop
+from actors.models import Actor
+
+from . import services
+from .filters import EventFilter
+from .forms import RegistrationForm
+from .ics import calendar_for, event_calendar
+from .models import Event, Registration, RegistrationState, Workshop
+from .ratelimit import registration_rate_limited
 
 
-class EventListView(ListView):
+class FilteredEventListView(ListView):
+    """Published events through :class:`EventFilter`; a malformed filter answers 400 with the form."""
+
     template_name = "events/event_list.html"
+    paginate_by = 20
+    archive = False
+
+    def get_base_queryset(self):
+        events = Event.objects.published().select_related("pole", "commune", "workshop").with_seat_counts()
+        return events.past() if self.archive else events.upcoming()
 
     def get_queryset(self):
-        return Event.objects.published().upcoming().select_related("pole", "commune")
-
-
-class EventDetailView(DetailView):
-    template_name = "events/event_detail.html"
-
-    def get_queryset(self):
-        return Event.objects.published().select_related("pole", "commune", "workshop")
-
-
-class WorkshopDetailView(DetailView):
-    template_name = "events/workshop_detail.html"
-    queryset = Workshop.objects.select_related("pole")
-
-
-class RegistrationView(TemplateView):
-    template_name = "events/registration_detail.html"
+        self.filterset = EventFilter(self.request.GET or None, queryset=self.get_base_queryset())
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            return self.filterset.queryset.none()
+        return self.filterset.qs
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["registration"] = get_object_or_404(
-            Registration.objects.select_related("event"), token=kwargs["token"]
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            filter=self.filterset,
+            archive=self.archive,
+            querystring=query.urlencode(),
+            now=timezone.now(),
         )
+        return context
+
+    def render_to_response(self, context, **response_kwargs):
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            response_kwargs["status"] = HTTPStatus.BAD_REQUEST
+        return super().render_to_response(context, **response_kwargs)
+
+
+class EventListView(FilteredEventListView):
+    """Upcoming events."""
+
+
+class EventArchiveView(FilteredEventListView):
+    """Past events, most recent first."""
+
+    archive = True
+
+
+def _event_queryset():
+    return Event.objects.published().select_related("pole", "commune", "workshop").with_seat_counts()
+
+
+def _render_event(request, event: Event, form: RegistrationForm | None = None, status=HTTPStatus.OK):
+    now = timezone.now()
+    sessions = []
+    if event.workshop_id:
+        sessions = list(
+            event.workshop.events.published()
+            .exclude(pk=event.pk)
+            .order_by("starts_at")
+            .only("pk", "slug", "title", "starts_at", "status")
+        )
+    state = event.registration_state(now)
+    if form is None and state in (RegistrationState.OPEN, RegistrationState.FULL):
+        form = RegistrationForm(event=event)
+    context = {
+        "event": event,
+        "object": event,
+        "state": state,
+        "States": RegistrationState,
+        "seats_left": event.seats_left(),
+        "sessions": sessions,
+        "form": form,
+        "map_point": _map_point(event),
+    }
+    return render(request, "events/event_detail.html", context, status=status)
+
+
+def _map_point(event: Event) -> dict | None:
+    """The venue's point, else the commune's (marked approximate), else None (no map)."""
+    if event.has_position:
+        return {"lat": event.latitude, "lng": event.longitude, "approximate": False}
+    if event.commune_id and event.commune.has_position:
+        return {"lat": event.commune.latitude, "lng": event.commune.longitude, "approximate": True}
+    return None
+
+
+class EventDetailView(View):
+    """One event: date and place, seats, registration state and the form."""
+
+    def get(self, request, slug):
+        return _render_event(request, get_object_or_404(_event_queryset(), slug=slug))
+
+
+class EventRegisterView(View):
+    """POST a registration: rate-limited per client address, honeypot, duplicates re-send the link."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, slug):
+        event = get_object_or_404(_event_queryset(), slug=slug)
+        if registration_rate_limited(request):
+            return render(
+                request, "events/rate_limited.html", {"event": event}, status=HTTPStatus.TOO_MANY_REQUESTS
+            )
+        form = RegistrationForm(request.POST, event=event)
+        if not form.is_valid():
+            return _render_event(request, event, form, status=HTTPStatus.BAD_REQUEST)
+        data = form.cleaned_data
+        if form.is_spam:
+            messages.success(request, _("Almost done: check your inbox and open the link we sent you."))
+            return redirect(event)
+        try:
+            services.registration_create(
+                event=event,
+                full_name=data["full_name"],
+                email=data["email"],
+                organisation=data.get("organisation"),
+                organisation_name=data.get("organisation_name", ""),
+            )
+        except services.RegistrationExists as exc:
+            services.registration_resend_link(registration=exc.registration)
+            messages.warning(
+                request,
+                _(
+                    "This email address is already registered for this event. We have emailed the link "
+                    "to that registration again: open it to see, confirm or cancel it."
+                ),
+            )
+            return redirect(event)
+        except services.RegistrationError as exc:
+            form.add_error(None, exc.messages)
+            return _render_event(request, event, form, status=HTTPStatus.BAD_REQUEST)
+        messages.success(
+            request,
+            _(
+                "Almost done: we have emailed you a link to %(email)s. Open it and press “Confirm” to "
+                "complete your registration."
+            )
+            % {"email": data["email"]},
+        )
+        return redirect(event)
+
+
+@method_decorator(never_cache, name="dispatch")
+class RegistrationView(View):
+    """A registrant's own page, reached from the emailed link: status, confirm, cancel, calendar.
+
+    Opening the page changes nothing (mail scanners prefetch links): confirming and cancelling are
+    POSTs from its buttons.
+    """
+
+    def get_registration(self, token: str) -> Registration:
+        return get_object_or_404(
+            Registration.objects.not_anonymised().select_related(
+                "event__pole", "event__commune", "organisation"
+            ),
+            token=token,
+        )
+
+    def get(self, request, token):
+        registration = self.get_registration(token)
+        event = registration.event
+        now = timezone.now()
+        context = {
+            "registration": registration,
+            "event": event,
+            "Status": Registration.Status,
+            "can_confirm": registration.status == Registration.Status.PENDING
+            and event.status == Event.Status.PUBLISHED
+            and event.starts_at > now,
+            "can_cancel": registration.is_active and event.starts_at > now,
+            "has_calendar": registration.status
+            in (Registration.Status.CONFIRMED, Registration.Status.WAITLISTED),
+        }
+        return render(request, "events/registration_detail.html", context)
+
+    def post(self, request, token):
+        registration = self.get_registration(token)
+        action = request.POST.get("action")
+        try:
+            if action == "confirm":
+                registration = services.registration_confirm(registration=registration)
+                if registration.status == Registration.Status.CONFIRMED:
+                    messages.success(request, _("Your registration is confirmed: your seat is booked."))
+                else:
+                    messages.info(request, _("The event is full: you are on the waiting list."))
+            elif action == "cancel":
+                services.registration_cancel(registration=registration)
+                messages.success(request, _("Your registration is cancelled."))
+            else:
+                messages.error(request, _("Unknown action."))
+        except services.RegistrationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect(registration)
+
+
+class WorkshopDetailView(DetailView):
+    """A co-production workshop: its sessions and the organisations that take part."""
+
+    template_name = "events/workshop_detail.html"
+    queryset = Workshop.objects.select_related("pole")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        sessions = self.object.events.published().select_related("commune").with_seat_counts()
+        now = timezone.now()
+        context.update(
+            upcoming_sessions=sessions.upcoming(now),
+            past_sessions=sessions.past(now),
+            participants=Actor.objects.published()
+            .filter(workshops=self.object)
+            .select_related("commune")
+            .order_by("name"),
+            now=now,
+        )
+        return context
+
+
+def _ics_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def event_ics(request, slug):
+    """The iCalendar file of one published event."""
+    event = get_object_or_404(Event.objects.published().select_related("pole", "commune"), slug=slug)
+    return _ics_response(event_calendar(event), f"{event.slug}.ics")
+
+
+def events_ics(request):
+    """The iCalendar feed of upcoming events, filterable like the list (``?pole=<slug>``)."""
+    filterset = EventFilter(
+        request.GET or None, queryset=Event.objects.published().upcoming().select_related("pole", "commune")
+    )
+    if filterset.is_bound and not filterset.is_valid():
+        errors = "; ".join(f"{name}: {' '.join(msgs)}" for name, msgs in filterset.errors.items())
+        return HttpResponse(errors, status=HTTPStatus.BAD_REQUEST, content_type="text/plain; charset=utf-8")
+    return _ics_response(
+        calendar_for(filterset.qs, name=_("ESS poles of Brittany: events")), "evenements.ics"
+    )
+
+
+class PrivacyView(TemplateView):
+    """What the portal does with registrants' personal data, and their rights."""
+
+    template_name = "events/privacy.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["retention_days"] = settings.REGISTRATION_RETENTION_DAYS
+        context["retention_months"] = round(settings.REGISTRATION_RETENTION_DAYS / 30.4)
+        context["contact_email"] = settings.REGISTRATION_PRIVACY_CONTACT
         return context

@@ -1,0 +1,370 @@
+"""Back-office of workshops, events, registrations and their emails, scoped to the user's poles.
+
+Coordinators manage their poles' events: seats taken / capacity / waiting at a glance, registrations
+with status filters, a CSV export, attendance marking and manual promotion. Saving an event goes
+through :func:`events.services.event_update`, so a new date, time or place, a cancellation or a larger
+capacity sends the registrants their notices. Regional staff can also export or erase everything
+held about one email address.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from ess_portal.admin import PoleScopedAdmin, csv_response
+from ess_portal.forms import LocatedAdminForm
+from poles.models import is_regional
+
+from . import services
+from .models import EmailRecord, Event, Registration, Workshop
+
+
+@admin.register(Workshop)
+class WorkshopAdmin(PoleScopedAdmin):
+    """Co-production workshops of the user's poles and their participant organisations."""
+
+    list_display = ["title", "pole", "theme", "is_active"]
+    list_filter = ["is_active", "pole"]
+    list_select_related = ["pole"]
+    search_fields = ["title", "theme"]
+    prepopulated_fields = {"slug": ("title",)}
+    autocomplete_fields = ["participants"]
+
+
+class EventAdminForm(LocatedAdminForm):
+    class Meta:
+        model = Event
+        exclude = ["latitude", "longitude"]
+
+
+@admin.register(Event)
+class EventAdmin(PoleScopedAdmin):
+    """Events of the user's poles; saving one notifies the registrants of what changed."""
+
+    form = EventAdminForm
+    list_display = ["title", "pole", "starts_at", "status", "seats", "waiting", "registrations_link"]
+    list_filter = ["status", "kind", "audience", "pole", "workshop"]
+    list_select_related = ["pole"]
+    search_fields = ["title"]
+    date_hierarchy = "starts_at"
+    prepopulated_fields = {"slug": ("title",)}
+    autocomplete_fields = ["commune"]
+    readonly_fields = ["sequence"]
+    actions = ["cancel_events"]
+    fieldsets = [
+        (None, {"fields": ["pole", "kind", "workshop", "title", "slug", "description", "status"]}),
+        (_("Date and time (Paris time)"), {"fields": ["starts_at", "ends_at"]}),
+        (_("Venue"), {"fields": ["venue", "address", "commune", "position", "use_commune_position"]}),
+        (
+            _("Registration"),
+            {
+                "fields": [
+                    "audience",
+                    "capacity",
+                    "registration_opens_at",
+                    "registration_closes_at",
+                    "sequence",
+                ]
+            },
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_seat_counts()
+
+    @admin.display(description=_("seats taken / capacity"), ordering="confirmed_count")
+    def seats(self, obj):
+        return f"{obj.confirmed_count} / {obj.capacity if obj.capacity is not None else '∞'}"
+
+    @admin.display(description=_("waiting list"), ordering="waitlisted_count")
+    def waiting(self, obj):
+        return obj.waitlisted_count
+
+    @admin.display(description=_("registrations"))
+    def registrations_link(self, obj):
+        url = reverse("admin:events_registration_changelist") + f"?event__id__exact={obj.pk}"
+        return format_html('<a href="{}">{}</a>', url, gettext("See the registrations"))
+
+    def save_model(self, request, obj, form, change):
+        if not self.in_scope(request, obj):
+            raise PermissionDenied
+        changes = services.event_update(event=obj)
+        if changes.cancelled:
+            self.message_user(
+                request,
+                ngettext(
+                    "Event cancelled: %d person will be told.",
+                    "Event cancelled: %d people will be told.",
+                    changes.notified,
+                )
+                % changes.notified,
+                messages.WARNING,
+            )
+        elif changes.rescheduled or changes.moved:
+            self.message_user(
+                request,
+                ngettext(
+                    "Date, time or venue changed: %d person will get an updated calendar entry.",
+                    "Date, time or venue changed: %d people will get an updated calendar entry.",
+                    changes.notified,
+                )
+                % changes.notified,
+                messages.INFO,
+            )
+        if changes.promoted:
+            count = len(changes.promoted)
+            self.message_user(
+                request,
+                ngettext(
+                    "%d person promoted from the waiting list.",
+                    "%d people promoted from the waiting list.",
+                    count,
+                )
+                % count,
+                messages.INFO,
+            )
+
+    @admin.action(
+        description=_("Cancel the selected events and tell the registrants"), permissions=["change"]
+    )
+    def cancel_events(self, request, queryset):
+        notified = 0
+        events = queryset.exclude(status=Event.Status.CANCELLED)
+        count = 0
+        for event in Event.objects.filter(pk__in=events.values("pk")):
+            notified += services.event_cancel(event=event).notified
+            count += 1
+        self.message_user(
+            request,
+            gettext("%(events)d event(s) cancelled; %(people)d registrant(s) will be told.")
+            % {"events": count, "people": notified},
+            messages.WARNING,
+        )
+
+
+class PersonalDataForm(forms.Form):
+    email = forms.EmailField(label=_("Email address"))
+    action = forms.ChoiceField(
+        label=_("What to do"),
+        choices=[("export", _("Export everything held (JSON)")), ("erase", _("Erase everything held"))],
+        widget=forms.RadioSelect,
+        initial="export",
+    )
+    confirm = forms.BooleanField(
+        label=_("I confirm the erasure: it cannot be undone."),
+        required=False,
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("action") == "erase" and not cleaned.get("confirm"):
+            self.add_error("confirm", _("Tick this box to confirm the erasure."))
+        return cleaned
+
+
+@admin.register(Registration)
+class RegistrationAdmin(PoleScopedAdmin):
+    """Registrations of the user's poles' events: filters, CSV, attendance, promotion."""
+
+    pole_path = "event__pole"
+    list_display = ["full_name", "email", "organisation_label", "event", "status", "created_at", "attended"]
+    list_filter = ["status", "attended", "event__pole", "event"]
+    list_select_related = ["event", "organisation"]
+    search_fields = ["full_name", "email", "organisation_name", "organisation__name"]
+    date_hierarchy = "created_at"
+    actions = ["export_csv", "mark_attended", "mark_absent", "promote", "cancel"]
+    change_list_template = "events/admin/registration_change_list.html"
+    autocomplete_fields = ["organisation"]
+    fields = [
+        "event",
+        "full_name",
+        "email",
+        "organisation",
+        "organisation_name",
+        "status",
+        "attended",
+        "language",
+        "consent_at",
+        "created_at",
+        "confirmed_at",
+        "waitlisted_at",
+        "cancelled_at",
+        "anonymised_at",
+    ]
+    readonly_fields = [
+        "event",
+        "email",
+        "status",
+        "language",
+        "consent_at",
+        "created_at",
+        "confirmed_at",
+        "waitlisted_at",
+        "cancelled_at",
+        "anonymised_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False  # people register themselves, with their consent
+
+    @admin.display(description=_("organisation"), ordering="organisation__name")
+    def organisation_label(self, obj):
+        return obj.organisation_label
+
+    @admin.action(description=_("Export the selected registrations (CSV)"), permissions=["view"])
+    def export_csv(self, request, queryset):
+        header = [
+            gettext("Name"),
+            gettext("Email"),
+            gettext("Organisation"),
+            gettext("Event"),
+            gettext("Status"),
+            gettext("Registered on"),
+            gettext("Attended"),
+        ]
+        attended = {True: gettext("yes"), False: gettext("no"), None: ""}
+        rows = (
+            [
+                r.full_name,
+                r.email,
+                r.organisation_label,
+                r.event.title,
+                r.get_status_display(),
+                timezone.localtime(r.created_at).strftime("%Y-%m-%d %H:%M"),
+                attended[r.attended],
+            ]
+            for r in queryset.select_related("event", "organisation").order_by(
+                "event__starts_at", "created_at"
+            )
+        )
+        return csv_response("inscriptions.csv", header, rows)
+
+    def _mark(self, request, queryset: QuerySet, attended: bool) -> None:
+        count = services.registrations_mark_attendance(registrations=queryset, attended=attended)
+        self.message_user(
+            request, ngettext("%d registration updated.", "%d registrations updated.", count) % count
+        )
+
+    @admin.action(description=_("Mark as present"), permissions=["change"])
+    def mark_attended(self, request, queryset):
+        self._mark(request, queryset, True)
+
+    @admin.action(description=_("Mark as absent"), permissions=["change"])
+    def mark_absent(self, request, queryset):
+        self._mark(request, queryset, False)
+
+    @admin.action(
+        description=_("Promote from the waiting list (even beyond the capacity)"), permissions=["change"]
+    )
+    def promote(self, request, queryset):
+        promoted = 0
+        for registration in queryset.filter(status=Registration.Status.WAITLISTED):
+            services.registration_promote(registration=registration)
+            promoted += 1
+        skipped = queryset.count() - promoted
+        self.message_user(
+            request,
+            gettext("%(promoted)d promoted; %(skipped)d not on the waiting list, left unchanged.")
+            % {"promoted": promoted, "skipped": skipped},
+            messages.SUCCESS if promoted else messages.WARNING,
+        )
+
+    @admin.action(description=_("Cancel the selected registrations"), permissions=["change"])
+    def cancel(self, request, queryset):
+        done, refused = 0, []
+        for registration in queryset.exclude(status=Registration.Status.CANCELLED):
+            try:
+                services.registration_cancel(registration=registration)
+                done += 1
+            except services.RegistrationError as exc:
+                refused.append(f"{registration.full_name}: {' '.join(exc.messages)}")
+        self.message_user(
+            request, ngettext("%d registration cancelled.", "%d registrations cancelled.", done) % done
+        )
+        for message in refused:
+            self.message_user(request, message, messages.ERROR)
+
+    def get_urls(self):
+        return [
+            path(
+                "donnees-personnelles/",
+                self.admin_site.admin_view(self.personal_data_view),
+                name="events_registration_personal_data",
+            ),
+            *super().get_urls(),
+        ]
+
+    def personal_data_view(self, request):
+        """Export or erase everything held about one email address (regional staff only)."""
+        if not is_regional(request.user):
+            raise PermissionDenied
+        form = PersonalDataForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            email = form.cleaned_data["email"]
+            if form.cleaned_data["action"] == "export":
+                data = services.personal_data_export(email=email)
+                response = HttpResponse(
+                    json.dumps(data, ensure_ascii=False, indent=2),
+                    content_type="application/json; charset=utf-8",
+                )
+                response["Content-Disposition"] = 'attachment; filename="donnees-personnelles.json"'
+                return response
+            count = services.personal_data_erase(email=email)
+            self.message_user(
+                request,
+                ngettext(
+                    "%d registration erased (anonymised).", "%d registrations erased (anonymised).", count
+                )
+                % count,
+                messages.SUCCESS,
+            )
+            form = PersonalDataForm()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Personal data of one email address"),
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return render(request, "events/admin/personal_data.html", context)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "can_manage_personal_data": is_regional(request.user)}
+        return super().changelist_view(request, extra_context)
+
+
+@admin.register(EmailRecord)
+class EmailRecordAdmin(PoleScopedAdmin):
+    """The outbox, read-only: what was sent, what waits, what failed and why."""
+
+    pole_path = "registration__event__pole"
+    list_display = ["kind", "registration", "status", "due_at", "sent_at", "attempts", "last_error"]
+    list_filter = ["status", "kind"]
+    list_select_related = ["registration__event"]
+    search_fields = ["registration__email", "registration__full_name"]
+    date_hierarchy = "due_at"
+    actions = ["send_now"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Send the selected pending emails now"), permissions=["view"])
+    def send_now(self, request, queryset):
+        pending = list(queryset.filter(status=EmailRecord.Status.PENDING).values_list("pk", flat=True))
+        EmailRecord.objects.filter(pk__in=pending).update(due_at=timezone.now())
+        sent = services.emails_send(ids=pending)
+        self.message_user(request, ngettext("%d email sent.", "%d emails sent.", sent) % sent)

@@ -1,0 +1,94 @@
+"""The public registration form."""
+
+from django import forms
+from django.db.models import Case, IntegerField, Value, When
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from actors.models import Actor
+
+from .models import Event
+
+
+class OrganisationChoiceField(forms.ModelChoiceField):
+    """Member organisations, those of the event's pole first (grouped in the select)."""
+
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class RegistrationForm(forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    email = forms.EmailField(
+        label=_("Email"),
+        max_length=254,
+        help_text=_("We send a confirmation link to this address."),
+    )
+    organisation = OrganisationChoiceField(
+        label=_("Member organisation"),
+        queryset=Actor.objects.none(),
+        required=False,
+        empty_label=_("— not a member organisation —"),
+    )
+    organisation_name = forms.CharField(
+        label=_("Or your organisation's name"),
+        max_length=200,
+        required=False,
+        help_text=_("If your organisation is not in the list (optional for events open to all)."),
+    )
+    consent = forms.BooleanField(
+        label=_("I agree that the pole processes these details to manage my registration."),
+        required=True,
+        error_messages={"required": _("Please tick the box: we cannot register you without your consent.")},
+    )
+    # A field hidden from people (CSS) that robots fill in: such submissions are ignored.
+    website = forms.CharField(label=_("Leave this field empty"), required=False)
+
+    def __init__(self, *args, event: Event, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.event = event
+        self.fields["consent"].help_text = format_html(
+            '<a href="{}">{}</a>', reverse("events:privacy"), _("How we handle your personal data")
+        )
+        self.fields["organisation"].queryset = (
+            Actor.objects.published()
+            .annotate(
+                in_event_pole=Case(
+                    When(pole_id=event.pole_id, then=Value(0)), default=Value(1), output_field=IntegerField()
+                )
+            )
+            .order_by("in_event_pole", "name")
+            .only("pk", "name", "pole_id")
+        )
+        if event.is_members_only:
+            self.fields["organisation"].required = True
+            self.fields["organisation"].empty_label = _("— choose your organisation —")
+            self.fields["organisation"].error_messages["required"] = _(
+                "This event is for member organisations only: choose your organisation in the list."
+            )
+            del self.fields["organisation_name"]
+        self.fields["organisation"].choices = self._grouped_choices()
+
+    @property
+    def is_spam(self) -> bool:
+        return bool(self.cleaned_data.get("website"))
+
+    def _grouped_choices(self) -> list:
+        """The select's options in two groups: the event's pole's members first, then the others."""
+        field = self.fields["organisation"]
+        own, others = [], []
+        for actor in field.queryset:
+            (own if actor.pole_id == self.event.pole_id else others).append((actor.pk, actor.name))
+        choices = [("", field.empty_label)]
+        if own:
+            choices.append((_("Members of %(pole)s") % {"pole": self.event.pole.name}, own))
+        if others:
+            choices.append((_("Other member organisations"), others))
+        return choices
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("organisation"):
+            cleaned["organisation_name"] = ""
+        return cleaned

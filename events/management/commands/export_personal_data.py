@@ -1,0 +1,18 @@
+"""``manage.py export_personal_data EMAIL``: print, as JSON, everything held about one email address."""
+
+import json
+
+from django.core.management.base import BaseCommand
+
+from events import services
+
+
+class Command(BaseCommand):
+    help = "Print as JSON everything the portal holds about one email address (right of access)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("email")
+
+    def handle(self, *args, email, **options):
+        data = services.personal_data_export(email=email)
+        self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))

@@ -1,0 +1,13 @@
+"""``manage.py send_due_emails``: run the outbox sweep once, without a worker (cron, debugging)."""
+
+from django.core.management.base import BaseCommand
+
+from events import services
+
+
+class Command(BaseCommand):
+    help = "Write the reminders that fell due and send every due, unsent email (what the beat runs)."
+
+    def handle(self, *args, **options):
+        sent = services.emails_send_due()
+        self.stdout.write(f"{sent} email(s) sent.")

@@ -1,0 +1,638 @@
+"""Writes of the events app: registrations, seats, the email outbox, event changes and personal data.
+
+Rules that hold in every function here:
+
+- Seats are counted and taken while the event row is locked (``select_for_update``; SQLite serialises
+  writers with ``transaction_mode=IMMEDIATE``), so concurrent confirmations never exceed the capacity.
+- Every email is an :class:`~events.models.EmailRecord` row written in the same transaction as the
+  change it announces; a Celery task is published only once that transaction commits
+  (``transaction.on_commit(..., robust=True)``). A dead broker therefore delays mail, never loses it:
+  the beat sweep (:func:`emails_send_due`) sends whatever is due and unsent.
+- Sending claims rows with ``select_for_update(skip_locked=True)`` where the database has it and moves
+  their ``due_at`` forward by a lease before the lock is released; two sweeps never take the same row,
+  and a crash between sending and marking re-sends at most the messages in flight after the lease.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth.base_user import BaseUserManager
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, QuerySet
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from .models import EmailRecord, Event, Registration, RegistrationState
+
+logger = logging.getLogger(__name__)
+
+CLAIM_LEASE = timedelta(minutes=10)
+SEND_BATCH_SIZE = 200
+MAX_BACKOFF = timedelta(hours=6)
+REMINDER_LOOKBACK = timedelta(hours=24)
+
+Status = Registration.Status
+Kind = EmailRecord.Kind
+#: Emails that concern a seat: they are not sent once the registration is cancelled.
+SEAT_KINDS = {Kind.CONFIRMATION_REQUEST, Kind.CONFIRMED, Kind.WAITLISTED, Kind.PROMOTED, Kind.REMINDER}
+SCHEDULE_FIELDS = ("starts_at", "ends_at")
+PLACE_FIELDS = ("venue", "address", "commune_id", "latitude", "longitude")
+
+
+class RegistrationError(ValidationError):
+    """A registration request that the rules refuse; its message is shown to the visitor."""
+
+
+class RegistrationExists(RegistrationError):
+    """The address already holds an active registration for the event (``registration``)."""
+
+    def __init__(self, registration: Registration):
+        super().__init__(_("This email address is already registered for this event."), code="duplicate")
+        self.registration = registration
+
+
+# --------------------------------------------------------------------------------------------------
+# Outbox
+
+
+def _emails_create(
+    registrations: Iterable[Registration],
+    *,
+    kind: str,
+    key: str = "",
+    due_at: datetime | None = None,
+    send_before: datetime | None = None,
+) -> list[EmailRecord]:
+    """Write outbox rows (at most one per registration, kind and key) and publish them on commit."""
+    now = timezone.now()
+    rows = [
+        EmailRecord(
+            registration=registration,
+            kind=kind,
+            key=key,
+            due_at=due_at or now,
+            send_before=send_before,
+        )
+        for registration in registrations
+        if registration.anonymised_at is None
+    ]
+    if not rows:
+        return []
+    EmailRecord.objects.bulk_create(rows, ignore_conflicts=True)
+    ids = list(
+        EmailRecord.objects.filter(
+            registration__in=[row.registration for row in rows],
+            kind=kind,
+            key=key,
+            status=EmailRecord.Status.PENDING,
+        ).values_list("pk", flat=True)
+    )
+    _publish_on_commit(ids)
+    return rows
+
+
+def _publish_on_commit(record_ids: list[int]) -> None:
+    if record_ids:
+        transaction.on_commit(lambda: _publish(record_ids), robust=True)
+
+
+def _publish(record_ids: list[int]) -> None:
+    """Hand the rows to a worker; never retry here: a broker outage is the sweep's business."""
+    from .tasks import send_emails
+
+    send_emails.apply_async((record_ids,), retry=False)
+
+
+def _skip_pending_emails(registrations: QuerySet | Iterable[Registration], kinds: Iterable[str]) -> int:
+    return EmailRecord.objects.filter(
+        registration__in=registrations, kind__in=list(kinds), status=EmailRecord.Status.PENDING
+    ).update(status=EmailRecord.Status.SKIPPED)
+
+
+def _backoff(attempts: int) -> timedelta:
+    return min(timedelta(minutes=5) * 2 ** max(attempts - 1, 0), MAX_BACKOFF)
+
+
+def _claim(*, now: datetime, ids: Iterable[int] | None, limit: int) -> list[int]:
+    """Take due rows for this sender: lock them (skipping rows another sender holds), push their
+    ``due_at`` past the lease and count the attempt, then release the lock by committing."""
+    with transaction.atomic():
+        rows = EmailRecord.objects.due(now).order_by("due_at", "pk")
+        if ids is not None:
+            rows = rows.filter(pk__in=list(ids))
+        skip_locked = connection.features.has_select_for_update_skip_locked
+        rows = rows.select_for_update(skip_locked=skip_locked) if skip_locked else rows.select_for_update()
+        claimed = list(rows.values_list("pk", flat=True)[:limit])
+        if claimed:
+            EmailRecord.objects.filter(pk__in=claimed).update(
+                due_at=now + CLAIM_LEASE, attempts=F("attempts") + 1
+            )
+    return claimed
+
+
+def _still_wanted(record: EmailRecord, now: datetime) -> str | None:
+    """None when the email should go out, else the status to give it instead."""
+    registration = record.registration
+    event = registration.event
+    if registration.anonymised_at is not None:
+        return EmailRecord.Status.SKIPPED
+    if record.send_before and now >= record.send_before:
+        return EmailRecord.Status.MISSED
+    if record.kind in SEAT_KINDS and registration.status == Status.CANCELLED:
+        return EmailRecord.Status.SKIPPED
+    if record.kind == Kind.CONFIRMATION_REQUEST and registration.status != Status.PENDING:
+        return EmailRecord.Status.SKIPPED
+    if record.kind == Kind.REMINDER and (
+        registration.status != Status.CONFIRMED
+        or event.status != Event.Status.PUBLISHED
+        or record.key != _reminder_key(record.key.split("h@")[0], event)
+    ):
+        return EmailRecord.Status.SKIPPED
+    return None
+
+
+def emails_send(*, ids: Iterable[int] | None = None, now: datetime | None = None) -> int:
+    """Send the due, unsent outbox rows (only ``ids`` when given) over one SMTP connection.
+
+    Returns the number of emails sent. A failed message stays pending with a later ``due_at``
+    (exponential back-off, capped) and its error; a reminder that cannot leave before its event starts
+    is marked missed. Safe to run twice at once: each row is claimed by one sender only.
+    """
+    from .emails import build_message
+
+    now = now or timezone.now()
+    claimed = _claim(now=now, ids=ids, limit=SEND_BATCH_SIZE)
+    if not claimed:
+        return 0
+    records = list(
+        EmailRecord.objects.filter(pk__in=claimed)
+        .select_related(
+            "registration__event__pole", "registration__event__commune", "registration__organisation"
+        )
+        .order_by("due_at", "pk")
+    )
+    to_send = []
+    for record in records:
+        outcome = _still_wanted(record, now)
+        if outcome:
+            EmailRecord.objects.filter(pk=record.pk).update(status=outcome)
+        else:
+            to_send.append(record)
+    if not to_send:
+        return 0
+
+    sent = 0
+    connection_ = mail.get_connection()
+    try:
+        connection_.open()
+    except (smtplib.SMTPException, OSError) as exc:
+        for record in to_send:
+            _record_failure(record, exc, now)
+        return 0
+    try:
+        for record in to_send:
+            try:
+                message = build_message(record)
+                message.connection = connection_
+                message.send()
+            except (smtplib.SMTPException, OSError) as exc:
+                _record_failure(record, exc, now)
+                continue
+            EmailRecord.objects.filter(pk=record.pk).update(
+                status=EmailRecord.Status.SENT, sent_at=timezone.now(), last_error=""
+            )
+            sent += 1
+    finally:
+        try:
+            connection_.close()
+        except (smtplib.SMTPException, OSError):
+            logger.warning("Closing the SMTP connection failed", exc_info=True)
+    return sent
+
+
+def _record_failure(record: EmailRecord, exc: Exception, now: datetime) -> None:
+    logger.warning("Email %s (%s) not sent: %s", record.pk, record.kind, exc)
+    EmailRecord.objects.filter(pk=record.pk).update(
+        due_at=now + _backoff(record.attempts + 1), last_error=f"{exc.__class__.__name__}: {exc}"[:2000]
+    )
+
+
+def emails_send_due(*, now: datetime | None = None) -> int:
+    """The beat sweep: create the reminders that fell due, then send every due row, batch by batch."""
+    now = now or timezone.now()
+    reminders_schedule(now=now)
+    total = 0
+    while True:
+        sent = emails_send(now=now)
+        total += sent
+        if not sent or sent < SEND_BATCH_SIZE:
+            return total
+
+
+# --------------------------------------------------------------------------------------------------
+# Reminders
+
+
+def _reminder_key(offset_hours, event: Event) -> str:
+    """``<offset>h@<start in UTC>``: one reminder per offset and per schedule of the event."""
+    start = event.starts_at.astimezone(UTC)
+    return f"{int(offset_hours)}h@{start:%Y%m%dT%H%MZ}"
+
+
+def reminders_schedule(*, now: datetime | None = None) -> int:
+    """Write the reminder rows that fell due (``settings.REMINDER_OFFSETS_HOURS`` before the start).
+
+    Only for confirmed registrations of published events, confirmed before the reminder fell due. The
+    unique (registration, kind, key) constraint makes this safe to run from two beats at once. A
+    reminder that fell due after the event started (sweep down for too long) is written as missed.
+    """
+    now = now or timezone.now()
+    offsets = sorted({int(h) for h in settings.REMINDER_OFFSETS_HOURS if int(h) > 0})
+    if not offsets:
+        return 0
+    horizon = now + timedelta(hours=max(offsets))
+    candidates = list(
+        Registration.objects.confirmed()
+        .not_anonymised()
+        .filter(
+            event__status=Event.Status.PUBLISHED,
+            event__starts_at__gt=now - REMINDER_LOOKBACK,
+            event__starts_at__lte=horizon,
+        )
+        .select_related("event")
+    )
+    if not candidates:
+        return 0
+    existing = set(
+        EmailRecord.objects.filter(registration__in=candidates, kind=Kind.REMINDER).values_list(
+            "registration_id", "key"
+        )
+    )
+    rows = []
+    for registration in candidates:
+        event = registration.event
+        for offset in offsets:
+            due_at = event.starts_at - timedelta(hours=offset)
+            key = _reminder_key(offset, event)
+            if due_at > now or (registration.pk, key) in existing:
+                continue
+            if registration.confirmed_at is None or registration.confirmed_at > due_at:
+                continue
+            rows.append(
+                EmailRecord(
+                    registration=registration,
+                    kind=Kind.REMINDER,
+                    key=key,
+                    due_at=due_at,
+                    send_before=event.starts_at,
+                    status=EmailRecord.Status.MISSED
+                    if now >= event.starts_at
+                    else EmailRecord.Status.PENDING,
+                )
+            )
+    created = EmailRecord.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(created)
+
+
+# --------------------------------------------------------------------------------------------------
+# Registrations
+
+
+def registration_create(
+    *,
+    event: Event,
+    full_name: str,
+    email: str,
+    organisation=None,
+    organisation_name: str = "",
+    language: str | None = None,
+    now: datetime | None = None,
+) -> Registration:
+    """Register someone (pending until they confirm by email) and email them the confirmation link.
+
+    Raises :class:`RegistrationExists` when the address already holds an active registration for the
+    event, :class:`RegistrationError` when registration is not open or a members-only event gets no
+    member organisation.
+    """
+    now = now or timezone.now()
+    email = BaseUserManager.normalize_email(email.strip())
+    state = event.registration_state(now)
+    if state not in (RegistrationState.OPEN, RegistrationState.FULL):
+        raise RegistrationError(
+            _("Registration is not possible for this event: %(state)s.") % {"state": state.label},
+            code="closed",
+        )
+    if event.is_members_only and organisation is None:
+        raise RegistrationError(
+            _("This event is for member organisations only: choose your organisation in the list."),
+            code="members_only",
+        )
+    existing = Registration.objects.active().not_anonymised().of_email(email).filter(event=event).first()
+    if existing:
+        raise RegistrationExists(existing)
+    try:
+        with transaction.atomic():
+            registration = Registration.objects.create(
+                event=event,
+                full_name=full_name.strip(),
+                email=email,
+                organisation=organisation,
+                organisation_name="" if organisation else organisation_name.strip(),
+                language=language or translation.get_language() or settings.LANGUAGE_CODE,
+                consent_at=now,
+            )
+            _emails_create([registration], kind=Kind.CONFIRMATION_REQUEST)
+    except IntegrityError:
+        existing = Registration.objects.active().not_anonymised().of_email(email).filter(event=event).first()
+        if existing is None:
+            raise
+        raise RegistrationExists(existing) from None
+    return registration
+
+
+def registration_resend_link(*, registration: Registration) -> EmailRecord | None:
+    """Email the link of an existing registration again (someone registered twice).
+
+    At most one such email waits in the outbox at a time, so a repeated form cannot flood a mailbox.
+    """
+    with transaction.atomic():
+        waiting = EmailRecord.objects.filter(
+            registration=registration, kind=Kind.LINK, status=EmailRecord.Status.PENDING
+        ).exists()
+        if waiting:
+            return None
+        count = EmailRecord.objects.filter(registration=registration, kind=Kind.LINK).count()
+        rows = _emails_create([registration], kind=Kind.LINK, key=str(count + 1))
+    return rows[0] if rows else None
+
+
+def _lock(registration: Registration) -> tuple[Event, Registration]:
+    """Lock the event row, then the registration row, and return fresh copies of both."""
+    event = Event.objects.select_for_update().get(pk=registration.event_id)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    registration.event = event
+    return event, registration
+
+
+def registration_confirm(*, registration: Registration, now: datetime | None = None) -> Registration:
+    """Confirm the email address: take a seat if one is free, else join the waiting list.
+
+    Idempotent: confirming a registration that is no longer pending changes nothing. Raises
+    :class:`RegistrationError` once the event is cancelled or has started.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        event, registration = _lock(registration)
+        if registration.status != Status.PENDING:
+            return registration
+        if event.status != Event.Status.PUBLISHED or event.starts_at <= now:
+            raise RegistrationError(
+                _("This registration can no longer be confirmed: the event is cancelled or has started."),
+                code="closed",
+            )
+        taken = event.registrations.confirmed().count()
+        if event.capacity is None or taken < event.capacity:
+            registration.status = Status.CONFIRMED
+            registration.confirmed_at = now
+            kind = Kind.CONFIRMED
+        else:
+            registration.status = Status.WAITLISTED
+            registration.waitlisted_at = now
+            kind = Kind.WAITLISTED
+        registration.save(update_fields=["status", "confirmed_at", "waitlisted_at", "updated_at"])
+        _emails_create([registration], kind=kind)
+    return registration
+
+
+def _fill_seats(event: Event, now: datetime) -> list[Registration]:
+    """Promote the oldest waiting people into the free seats of a locked event and email them."""
+    if event.status != Event.Status.PUBLISHED or event.starts_at <= now:
+        return []
+    waiting = event.registrations.waitlisted().select_for_update()
+    if event.capacity is not None:
+        free = event.capacity - event.registrations.confirmed().count()
+        if free <= 0:
+            return []
+        waiting = waiting[:free]
+    promoted = list(waiting)
+    for registration in promoted:
+        registration.status = Status.CONFIRMED
+        registration.confirmed_at = now
+        registration.save(update_fields=["status", "confirmed_at", "updated_at"])
+    _emails_create(promoted, kind=Kind.PROMOTED)
+    return promoted
+
+
+def registration_cancel(
+    *, registration: Registration, notify: bool = True, now: datetime | None = None
+) -> Registration:
+    """Cancel a registration; a freed seat goes to the oldest person on the waiting list.
+
+    Idempotent. Raises :class:`RegistrationError` once the event has started. ``notify=False`` sends
+    no acknowledgement (erasure on request).
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        event, registration = _lock(registration)
+        if registration.status == Status.CANCELLED:
+            return registration
+        if event.starts_at <= now:
+            raise RegistrationError(
+                _("The event has started: the registration can no longer be cancelled."), code="started"
+            )
+        freed_seat = registration.status == Status.CONFIRMED
+        registration.status = Status.CANCELLED
+        registration.cancelled_at = now
+        registration.save(update_fields=["status", "cancelled_at", "updated_at"])
+        _skip_pending_emails([registration], SEAT_KINDS | {Kind.LINK})
+        if notify:
+            _emails_create([registration], kind=Kind.CANCELLED)
+        if freed_seat:
+            _fill_seats(event, now)
+    return registration
+
+
+def registration_promote(*, registration: Registration, now: datetime | None = None) -> Registration:
+    """A coordinator gives a seat to someone on the waiting list, beyond the capacity if need be.
+
+    Raises :class:`RegistrationError` when the registration is not on the waiting list.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        event, registration = _lock(registration)
+        if registration.status != Status.WAITLISTED:
+            raise RegistrationError(_("Only someone on the waiting list can be promoted."), code="status")
+        registration.status = Status.CONFIRMED
+        registration.confirmed_at = now
+        registration.save(update_fields=["status", "confirmed_at", "updated_at"])
+        _emails_create([registration], kind=Kind.PROMOTED)
+    return registration
+
+
+def registrations_mark_attendance(*, registrations: QuerySet, attended: bool | None) -> int:
+    """Record who came (or not) for a selection of registrations; returns the number updated."""
+    return registrations.exclude(status=Status.CANCELLED).update(attended=attended, updated_at=timezone.now())
+
+
+# --------------------------------------------------------------------------------------------------
+# Events
+
+
+@dataclass
+class EventChanges:
+    """What :func:`event_update` detected and did."""
+
+    rescheduled: bool = False
+    moved: bool = False
+    cancelled: bool = False
+    promoted: list[Registration] = field(default_factory=list)
+    notified: int = 0
+
+    @property
+    def changed_for_calendars(self) -> bool:
+        return self.rescheduled or self.moved or self.cancelled
+
+
+def event_update(*, event: Event, now: datetime | None = None) -> EventChanges:
+    """Save an event edited in memory and act on what changed compared with the stored row.
+
+    A new date, time or place of a published event raises its iCalendar SEQUENCE and emails the
+    confirmed and waiting people an updated .ics; cancelling it emails everyone still registered;
+    a larger capacity promotes as many waiting people as now fit. A new event is simply saved.
+    """
+    now = now or timezone.now()
+    changes = EventChanges()
+    with transaction.atomic():
+        if event.pk is None:
+            event.save()
+            return changes
+        stored = Event.objects.select_for_update().get(pk=event.pk)
+        changes.rescheduled = any(getattr(stored, f) != getattr(event, f) for f in SCHEDULE_FIELDS)
+        changes.moved = any(getattr(stored, f) != getattr(event, f) for f in PLACE_FIELDS)
+        changes.cancelled = stored.status != Event.Status.CANCELLED and event.status == Event.Status.CANCELLED
+        was_public = stored.status == Event.Status.PUBLISHED
+        if changes.changed_for_calendars:
+            event.sequence = stored.sequence + 1
+        event.save()
+        registrations = event.registrations.not_anonymised()
+        if changes.cancelled and was_public:
+            people = list(registrations.active())
+            _skip_pending_emails(people, SEAT_KINDS | {Kind.LINK})
+            changes.notified = len(_emails_create(people, kind=Kind.EVENT_CANCELLED, key=str(event.sequence)))
+        elif (changes.rescheduled or changes.moved) and event.status == Event.Status.PUBLISHED:
+            if changes.rescheduled:
+                _skip_pending_emails(registrations, [Kind.REMINDER])
+            people = list(registrations.filter(status__in=[Status.CONFIRMED, Status.WAITLISTED]))
+            changes.notified = len(_emails_create(people, kind=Kind.EVENT_CHANGED, key=str(event.sequence)))
+        capacity_raised = stored.capacity is not None and (
+            event.capacity is None or event.capacity > stored.capacity
+        )
+        if capacity_raised or (event.status == Event.Status.PUBLISHED and not was_public):
+            changes.promoted = _fill_seats(event, now)
+    return changes
+
+
+def event_cancel(*, event: Event, now: datetime | None = None) -> EventChanges:
+    """Cancel an event and tell everyone registered (the event stays visible, marked cancelled)."""
+    event.status = Event.Status.CANCELLED
+    return event_update(event=event, now=now)
+
+
+def event_reschedule(
+    *, event: Event, starts_at: datetime, ends_at: datetime, now: datetime | None = None
+) -> EventChanges:
+    """Move an event to a new date or time and send the registrants an updated .ics."""
+    event.starts_at = starts_at
+    event.ends_at = ends_at
+    return event_update(event=event, now=now)
+
+
+# --------------------------------------------------------------------------------------------------
+# Personal data
+
+
+def _registration_data(registration: Registration) -> dict:
+    event = registration.event
+    return {
+        "event": {
+            "title": event.title,
+            "url": settings.SITE_URL + event.get_absolute_url(),
+            "starts_at": event.starts_at.isoformat(),
+            "pole": event.pole.name,
+        },
+        "full_name": registration.full_name,
+        "email": registration.email,
+        "organisation": registration.organisation_label,
+        "status": registration.status,
+        "attended": registration.attended,
+        "language": registration.language,
+        "consent_at": registration.consent_at.isoformat(),
+        "created_at": registration.created_at.isoformat(),
+        "confirmed_at": registration.confirmed_at.isoformat() if registration.confirmed_at else None,
+        "waitlisted_at": registration.waitlisted_at.isoformat() if registration.waitlisted_at else None,
+        "cancelled_at": registration.cancelled_at.isoformat() if registration.cancelled_at else None,
+        "emails": [
+            {
+                "kind": record.kind,
+                "status": record.status,
+                "due_at": record.due_at.isoformat(),
+                "sent_at": record.sent_at.isoformat() if record.sent_at else None,
+            }
+            for record in registration.emails.all()
+        ],
+    }
+
+
+def personal_data_export(*, email: str) -> dict:
+    """Everything the portal holds about one email address, as JSON-ready data (right of access)."""
+    registrations = (
+        Registration.objects.of_email(email)
+        .not_anonymised()
+        .select_related("event__pole", "organisation")
+        .prefetch_related("emails")
+        .order_by("created_at")
+    )
+    return {
+        "email": email.strip(),
+        "exported_at": timezone.now().isoformat(),
+        "controller": settings.DEFAULT_FROM_EMAIL,
+        "registrations": [_registration_data(r) for r in registrations],
+    }
+
+
+def _anonymise(registrations: QuerySet, now: datetime) -> int:
+    EmailRecord.objects.filter(registration__in=registrations).delete()
+    return registrations.update(
+        full_name="", email="", organisation_name="", anonymised_at=now, updated_at=now
+    )
+
+
+def personal_data_erase(*, email: str, now: datetime | None = None) -> int:
+    """Erase everything held about one email address (right to erasure); returns the rows erased.
+
+    Seats of upcoming events are released first, so the waiting list moves on; the rows then stay as
+    anonymous counts (name, address, free organisation name and emails removed).
+    """
+    now = now or timezone.now()
+    upcoming = Registration.objects.of_email(email).not_anonymised().active().filter(event__starts_at__gt=now)
+    for registration in upcoming:
+        registration_cancel(registration=registration, notify=False, now=now)
+    with transaction.atomic():
+        return _anonymise(Registration.objects.of_email(email).not_anonymised(), now)
+
+
+def registrations_anonymise_expired(*, now: datetime | None = None) -> int:
+    """Anonymise the registrations of events that ended more than the retention period ago."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.REGISTRATION_RETENTION_DAYS)
+    with transaction.atomic():
+        expired = Registration.objects.not_anonymised().filter(event__ends_at__lt=cutoff)
+        return _anonymise(Registration.objects.filter(pk__in=list(expired.values_list("pk", flat=True))), now)

@@ -1,0 +1,27 @@
+"""Celery tasks of the events app: thin wrappers that take ids and call a service.
+
+Nothing is scheduled ahead with an ETA: the beat runs ``events.send_due_emails`` every few minutes and
+it finds what is due in the outbox (reminders included). Every task is safe to run twice at once.
+"""
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(name="events.send_emails", ignore_result=True)
+def send_emails(record_ids: list[int]) -> int:
+    """Send these outbox rows now if they are still due (published on commit by the services)."""
+    return services.emails_send(ids=record_ids)
+
+
+@shared_task(name="events.send_due_emails", ignore_result=True)
+def send_due_emails() -> int:
+    """The beat sweep: write the reminders that fell due and send every due, unsent email."""
+    return services.emails_send_due()
+
+
+@shared_task(name="events.purge_personal_data", ignore_result=True)
+def purge_personal_data() -> int:
+    """Anonymise the registrations of events that ended more than the retention period ago."""
+    return services.registrations_anonymise_expired()

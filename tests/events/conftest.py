@@ -1,0 +1,32 @@
+"""Fixtures of the events tests: Celery runs tasks in-process unless a test says otherwise, and
+``on_commit`` callbacks (which publish the outbox's tasks) run when a test asks for them."""
+
+import pytest
+
+from ess_portal.celery import app as celery_app
+from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _eager_celery():
+    """Run published tasks in-process (CI sets REDIS_URL, which would otherwise queue them)."""
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Call a function, then run the on_commit callbacks it registered, as a real commit would."""
+
+    def run(function, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return function(*args, **kwargs)
+
+    return run
+
+
+@pytest.fixture
+def event(db):
+    return factories.EventFactory(capacity=2)
