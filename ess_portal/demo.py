@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 import random
 import secrets
+import string
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -818,6 +819,7 @@ COORDINATORS = (
     ("coord-reso", "reso-solidaire"),
 )
 ACCOUNT_DOMAIN = "ess-bretagne.invalid"
+PASSWORD_ALPHABET = string.ascii_letters + string.digits
 
 
 @dataclass(frozen=True)
@@ -1053,12 +1055,12 @@ def _load_accounts(report: DemoReport, poles: dict[str, Pole]) -> None:
         role = (
             _("regional administrator")
             if pole is None
-            else _("coordinator of %(pole)s") % {"pole": pole.name}
+            else _("coordinator of the pole %(pole)s") % {"pole": pole.name}
         )
         if username in existing:
             report.accounts.append(DemoAccount(username, role, None))
             continue
-        password = secrets.token_urlsafe(12)
+        password = "".join(secrets.choice(PASSWORD_ALPHABET) for _i in range(16))
         email = f"{username}@{ACCOUNT_DOMAIN}"
         if pole is None:
             user = User.objects.create_superuser(username=username, email=email, password=password)
