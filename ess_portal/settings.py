@@ -6,6 +6,7 @@ the hardened production profile and refuses to start without the variables produ
 """
 
 import sys
+import warnings
 from pathlib import Path
 
 import environ
@@ -20,8 +21,9 @@ env.read_env(BASE_DIR / ".env", overwrite=False)
 
 
 def _fail(message: str) -> None:
-    """Stop start-up with one line naming the variable at fault."""
-    raise ImproperlyConfigured(message)
+    """Stop start-up with one line naming the variable at fault (no traceback: the cause is configuration)."""
+    sys.tracebacklimit = 0
+    raise ImproperlyConfigured(message) from None
 
 
 DEBUG = env.bool("DEBUG", default=True)
@@ -97,11 +99,19 @@ TEMPLATES = [
 
 # Database: an embedded SQLite file by default, PostgreSQL (psycopg 3) through DATABASE_URL.
 try:
-    DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)  # django-environ only warns on an unknown scheme
+        DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+except UserWarning:  # its text would show the URL's password: say only what is wrong
+    _fail(
+        "DATABASE_URL is malformed: unknown database scheme (expected e.g. postgres://user:pass@host:5432/name)."
+    )
 except (ImproperlyConfigured, ValueError, KeyError) as exc:
     _fail(f"DATABASE_URL is malformed ({exc}): expected e.g. postgres://user:pass@host:5432/name.")
-if not DATABASES["default"].get("ENGINE"):
-    _fail("DATABASE_URL is malformed: unknown database scheme.")
+if not DATABASES["default"].get("ENGINE", "").startswith("django.db.backends."):
+    _fail(
+        "DATABASE_URL is malformed: unknown database scheme (expected e.g. postgres://user:pass@host:5432/name)."
+    )
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0 if DEBUG else 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
