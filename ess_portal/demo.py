@@ -35,7 +35,7 @@ from django.utils.translation import gettext as _
 from actors.models import Actor, EmployeesRange, LegalForm, Sector
 from actors.validators import LA_POSTE_SIREN, luhn_ok
 from ess_portal.geo import hull_outline
-from events.models import Event, Workshop
+from events.models import Event, Registration, Workshop
 from poles.models import COORDINATOR_GROUP, REGIONAL_GROUP, Commune, Epci, Partner, Pole, Support
 from poles.services import sectors_seed
 
@@ -654,6 +654,7 @@ class EventSpec:
     venue: str = ""
     capacity: int | None = None
     audience: str = Event.Audience.PUBLIC
+    registrations: int = 0  # confirmed demo registrations (marked attended or not when the event is past)
 
 
 EVENTS = (
@@ -669,6 +670,7 @@ EVENTS = (
         "avec des élus et des chercheurs, puis pot de l’amitié.",
         venue="Salle des fêtes",
         capacity=80,
+        registrations=14,
     ),
     EventSpec(
         "cades",
@@ -683,6 +685,7 @@ EVENTS = (
         workshop_slug="cades-atelier-eco-construction",
         venue="Chantier participatif",
         capacity=20,
+        registrations=9,
     ),
     EventSpec(
         "cades",
@@ -696,6 +699,7 @@ EVENTS = (
         workshop_slug="cades-atelier-hebergement-de-groupe",
         venue="Auberge de jeunesse",
         capacity=25,
+        registrations=12,
     ),
     EventSpec(
         "cades",
@@ -746,6 +750,7 @@ EVENTS = (
         "fonction employeur. Places très limitées.",
         venue="Café associatif",
         capacity=8,
+        registrations=6,
     ),
     EventSpec(
         "reso-solidaire",
@@ -1015,6 +1020,7 @@ def _load_events(
     by_insee = {c.insee_code: c for c in communes}
     zone = ZoneInfo(settings.TIME_ZONE)
     today = timezone.localtime(now, zone).date()
+    registrations: list[Registration] = []
     for spec in EVENTS:
         if spec.slug in existing:
             continue
@@ -1039,7 +1045,36 @@ def _load_events(
         )
         event.full_clean()
         event.save()
+        registrations += _registrations(event, spec.registrations, now)
         report.count("events", 1)
+    Registration.objects.bulk_create(registrations)
+    report.count("registrations", len(registrations))
+
+
+FIRST_NAMES = ("Anne", "Yann", "Maëlle", "Erwan", "Gwenaëlle", "Loïc", "Soizic", "Tanguy", "Nolwenn", "Ronan")
+LAST_NAMES = ("Le Goff", "Morvan", "Le Gall", "Guillou", "Kerjean", "Le Bihan", "Tanguy", "Riou", "Caradec")
+
+
+def _registrations(event: Event, count: int, now: datetime) -> list[Registration]:
+    """Confirmed registrations of fictitious people (example.org addresses), so seats show as taken."""
+    rows = []
+    for index in range(count):
+        first = FIRST_NAMES[index % len(FIRST_NAMES)]
+        last = LAST_NAMES[(index * 7 + len(event.slug)) % len(LAST_NAMES)]
+        email = f"{slugify(first)}.{slugify(last)}.{index}@example.org"
+        moment = min(now, event.starts_at) - timedelta(days=3)
+        rows.append(
+            Registration(
+                event=event,
+                full_name=f"{first} {last}",
+                email=email,
+                status=Registration.Status.CONFIRMED,
+                consent_at=moment,
+                confirmed_at=moment,
+                attended=(index % 5 != 4) if event.ends_at < now else None,
+            )
+        )
+    return rows
 
 
 def _load_accounts(report: DemoReport, poles: dict[str, Pole]) -> None:

@@ -12,7 +12,7 @@ from actors.models import Actor
 from actors.validators import validate_siret
 from ess_portal.demo import THEMATIC_MEETING_TITLE, actors_plan, demo_load
 from ess_portal.geo import normalize_outline, point_in_outline
-from events.models import Event, Workshop
+from events.models import Event, Registration, Workshop
 from poles.models import COORDINATOR_GROUP, REGIONAL_GROUP, Commune, Pole
 
 pytestmark = pytest.mark.django_db
@@ -140,7 +140,11 @@ def test_workshops_and_events_follow_the_source_text(reference_data):
     assert events.past(now).count() >= 2
     assert events.filter(audience=Event.Audience.MEMBERS).exists()
     assert events.filter(kind=Event.Kind.WORKSHOP_SESSION, workshop__isnull=False).count() >= 3
-    assert events.filter(capacity__lte=10).exists()
+    small = events.get(capacity__lte=10)
+    assert 0 < small.seats_left() < small.capacity
+    assert meeting.seats_left() < 80
+    assert Registration.objects.filter(event__ends_at__lt=now, attended__isnull=False).exists()
+    assert not Registration.objects.exclude(email__endswith="@example.org").exists()
     for event in events:
         event.full_clean()
 
