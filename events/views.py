@@ -79,12 +79,7 @@ def _render_event(request, event: Event, form: RegistrationForm | None = None, s
     now = timezone.now()
     sessions = []
     if event.workshop_id:
-        sessions = list(
-            event.workshop.events.published()
-            .exclude(pk=event.pk)
-            .order_by("starts_at")
-            .only("pk", "slug", "title", "starts_at", "status")
-        )
+        sessions = list(event.workshop.events.published().exclude(pk=event.pk).order_by("starts_at"))
     state = event.registration_state(now)
     if form is None and state in (RegistrationState.OPEN, RegistrationState.FULL):
         form = RegistrationForm(event=event)
