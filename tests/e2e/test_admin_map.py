@@ -1,0 +1,78 @@
+"""The admin's GDAL-free map widget in a real browser: draw a pole's outline, place an organisation's
+marker, save, and find both in the public map data."""
+
+import pytest
+from playwright.sync_api import expect
+
+from actors.models import Actor
+from poles.models import Pole
+from tests import factories
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def data(db):
+    user = factories.UserFactory(username="regionale", is_superuser=True)
+    pole = factories.PoleFactory(name="CADES", slug="cades", acronym="CADES")
+    commune = factories.CommuneFactory(name="Redon", insee_code="35236", latitude=47.65, longitude=-2.08)
+    actor = factories.ActorFactory(
+        name="Les Charpentiers", slug="les-charpentiers", pole=pole, commune=commune
+    )
+    return user, pole, actor
+
+
+def login(page, live_server, user):
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", PASSWORD)
+    page.locator("input[type=submit]").click()
+    expect(page.locator("#user-tools")).to_be_visible()
+
+
+def test_draw_an_outline_and_place_a_marker_then_find_them_on_the_public_map(page, live_server, data):
+    user, pole, actor = data
+    login(page, live_server, user)
+
+    page.goto(f"{live_server.url}/admin/poles/pole/{pole.pk}/change/")
+    map_box = page.locator("#id-outline-map")
+    expect(map_box.locator(".leaflet-draw-draw-rectangle")).to_be_visible()
+    assert page.locator("#id_outline").input_value() == ""  # empty renders as "", not "null"
+    map_box.locator(".leaflet-draw-draw-rectangle").click()
+    box = map_box.bounding_box()
+    page.mouse.move(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.3)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5, steps=5)
+    page.mouse.move(box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.6, steps=5)
+    page.mouse.up()
+    expect(page.locator("#id_outline")).not_to_have_value("")
+    page.locator("input[name=_save]").click()
+    expect(page.locator(".messagelist .success")).to_be_visible()
+
+    pole.refresh_from_db()
+    assert pole.outline["type"] == "MultiPolygon"
+
+    page.goto(f"{live_server.url}/admin/actors/actor/{actor.pk}/change/")
+    actor_map = page.locator("#id-position-map")
+    expect(page.locator("#id_use_commune_position")).to_be_checked()
+    actor_map.locator(".leaflet-draw-draw-marker").click()
+    box = actor_map.bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.4, box["y"] + box["height"] * 0.4)
+    expect(page.locator("#id_position")).not_to_have_value("")
+    expect(page.locator("#id_use_commune_position")).not_to_be_checked()
+    page.locator("input[name=_save]").click()
+    expect(page.locator(".messagelist .success")).to_be_visible()
+
+    actor = Actor.objects.get(pk=actor.pk)
+    assert actor.latitude is not None and actor.longitude is not None
+
+    poles = page.request.get(f"{live_server.url}/api/poles.geojson").json()
+    [feature] = [f for f in poles["features"] if f["properties"].get("name") == "CADES"]
+    assert feature["geometry"] == Pole.objects.get(pk=pole.pk).outline
+
+    actors = page.request.get(f"{live_server.url}/api/acteurs.geojson").json()
+    [marker] = [f for f in actors["features"] if f["properties"]["name"] == "Les Charpentiers"]
+    assert marker["geometry"]["coordinates"] == pytest.approx([actor.longitude, actor.latitude], abs=1e-5)
+    assert marker["properties"]["approximate"] is False
