@@ -79,7 +79,9 @@ class MembershipFilter(admin.SimpleListFilter):
     def choices(self, changelist):
         coordinator = self.coordinator
         for lookup, title in self.lookup_choices:
-            selected = self.value() == lookup or (coordinator and lookup == "members" and self.value() is None)
+            selected = self.value() == lookup or (
+                coordinator and lookup == "members" and self.value() is None
+            )
             yield {
                 "selected": selected,
                 "query_string": changelist.get_query_string({self.parameter_name: lookup}),
@@ -215,7 +217,9 @@ class ActorAdmin(PoleScopedAdmin):
             services.actor_proposal_approve(actor=actor)
             count += 1
         self.message_user(
-            request, ngettext("%d proposal approved.", "%d proposals approved.", count) % count, messages.SUCCESS
+            request,
+            ngettext("%d proposal approved.", "%d proposals approved.", count) % count,
+            messages.SUCCESS,
         )
 
     @admin.action(description=_("Reject the selected proposals…"), permissions=["change"])
@@ -237,7 +241,9 @@ class ActorAdmin(PoleScopedAdmin):
         else:
             form = ProposalRejectForm()
         if not pending.exists():
-            self.message_user(request, gettext("No selected organisation is waiting for review."), messages.WARNING)
+            self.message_user(
+                request, gettext("No selected organisation is waiting for review."), messages.WARNING
+            )
             return None
         context = {
             **self.admin_site.each_context(request),
@@ -255,7 +261,8 @@ class ActorAdmin(PoleScopedAdmin):
             self.message_user(request, gettext("You cannot change organisations."), messages.ERROR)
             return
         count = services.actors_attach_to_pole(
-            actors=Actor.objects.filter(pk__in=queryset.values("pk")), poles=Pole.objects.for_user(request.user)
+            actors=Actor.objects.filter(pk__in=queryset.values("pk")),
+            poles=Pole.objects.for_user(request.user),
         )
         self.message_user(
             request,
@@ -331,11 +338,8 @@ class ActorAdmin(PoleScopedAdmin):
             % {"pole": pole, "created": report.created, "updated": report.updated},
             messages.SUCCESS,
         )
-        return HttpResponseRedirect(
-            reverse("admin:actors_actor_changelist") + f"?pole__id__exact={pole.pk}"
-        )
+        return HttpResponseRedirect(reverse("admin:actors_actor_changelist") + f"?pole__id__exact={pole.pk}")
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {**(extra_context or {}), "can_import": self.has_add_permission(request)}
         return super().changelist_view(request, extra_context)
-
