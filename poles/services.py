@@ -321,10 +321,11 @@ def _validated_rows(parsed: _ParsedFile, key: str, clean, errors: list[RowError]
 
 
 def _sync(model, key: str, fields: tuple[str, ...], rows: list[dict]) -> tuple[int, int]:
-    """Create the missing rows and update those that differ, in bulk. Returns (created, updated)."""
-    existing = {
-        getattr(obj, key): obj for obj in model.objects.filter(**{f"{key}__in": [r[key] for r in rows]})
-    }
+    """Create the missing rows and update those that differ, in bulk. Returns (created, updated).
+
+    Reads the whole table (a few thousand reference rows at most) rather than a long ``IN`` list.
+    """
+    existing = {getattr(obj, key): obj for obj in model.objects.only(key, *fields)}
     to_create, to_update = [], []
     for row in rows:
         obj = existing.get(row[key])
