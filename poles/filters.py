@@ -21,7 +21,7 @@ class PoleFilter(django_filters.FilterSet):
     """One pole (by slug), a status, and the poles whose outline meets a bounding box."""
 
     pole = django_filters.ModelChoiceFilter(
-        label=_("Pole"), field_name="pk", queryset=Pole.objects.only("pk", "slug"), to_field_name="slug"
+        label=_("Pole"), queryset=Pole.objects.only("pk", "slug"), to_field_name="slug", method="filter_pole"
     )
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Pole.Status.choices)
     bbox = BBoxParameter(label=_("Bounding box"), method="filter_noop")
@@ -29,6 +29,9 @@ class PoleFilter(django_filters.FilterSet):
     class Meta:
         model = Pole
         fields = ["pole", "status", "bbox"]
+
+    def filter_pole(self, queryset, name, value):
+        return queryset.filter(pk=value.pk) if value else queryset
 
     def filter_noop(self, queryset, name, value):
         return queryset

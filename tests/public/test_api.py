@@ -123,6 +123,8 @@ def test_poles_geojson_carries_outlines_and_member_counts(client, directory):
     assert by_slug["adess-pays-de-brest"]["properties"]["members"] == 2
     inside = client.get("/api/poles.geojson", {"bbox": "-2.2,47.6,-2.0,47.7"})
     assert [f["properties"]["slug"] for f in features(inside)] == ["cades"]
+    one = client.get("/api/poles.geojson", {"pole": "adess-pays-de-brest"})
+    assert [f["properties"]["slug"] for f in features(one)] == ["adess-pays-de-brest"]
     assert client.get("/api/poles.geojson", {"pole": "inconnu"}).status_code == HTTPStatus.BAD_REQUEST
     assert client.get("/api/poles.geojson", {"bbox": "x"}).status_code == HTTPStatus.BAD_REQUEST
 
