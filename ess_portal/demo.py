@@ -468,7 +468,7 @@ def actors_plan(communes: list[CommunePoint]) -> list[ActorPlan]:
         by_epci.setdefault(commune.epci_siren or "", []).append(commune)
 
     plans: list[ActorPlan] = []
-    used_names: set[str] = set()
+    used_slugs: set[str] = set()
     used_sirets: set[str] = set()
     groups = [
         (spec, [c for s in spec.epci_sirens for c in by_epci.get(s, [])], spec.members) for spec in POLES
@@ -494,17 +494,17 @@ def actors_plan(communes: list[CommunePoint]) -> list[ActorPlan]:
                     of_river=rng.choice(spec.rivers) if spec else "",
                     troupe=rng.choice(TROUPES),
                 )
-                if name not in used_names:
+                if slugify(name) not in used_slugs:
                     break
             else:
-                name = f"{name} ({commune.name})"
-            used_names.add(name)
+                name = f"{name} ({commune.name}, {len(plans)})"
+            used_slugs.add(slugify(name))
             plans.append(_actor_plan(rng, name, template, spec, commune, used_sirets, len(plans)))
     return plans
 
 
 def _actor_plan(rng, name, template, spec, commune, used_sirets, index) -> ActorPlan:
-    slug = slugify(name)[:200]
+    slug = slugify(name)
     plan = ActorPlan(
         slug=slug,
         name=name,
