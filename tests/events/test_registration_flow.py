@@ -252,3 +252,36 @@ def test_emails_are_written_in_the_registrants_language(client, committed, event
 
     assert Registration.objects.get().language == "en"
     assert "Please confirm your registration" in mail.outbox[0].subject
+
+
+def dead_redis(backend):
+    return {
+        "default": {
+            "BACKEND": backend,
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+
+
+@pytest.mark.parametrize(
+    "backend", ["ess_portal.cache.ResilientRedisCache", "django.core.cache.backends.redis.RedisCache"]
+)
+@pytest.mark.parametrize(
+    ("fail_open", "status", "created"),
+    [(True, HTTPStatus.FOUND, 1), (False, HTTPStatus.TOO_MANY_REQUESTS, 0)],
+)
+def test_with_the_cache_down_the_rate_limit_fails_as_configured(
+    client, committed, event, settings, backend, fail_open, status, created
+):
+    settings.CACHES = dead_redis(backend)
+    settings.RATELIMIT_FAIL_OPEN = fail_open
+
+    response = committed(
+        client.post,
+        reverse("events:register", kwargs={"slug": event.slug}),
+        {"full_name": "Anne", "email": "anne@example.org", "consent": "on"},
+    )
+
+    assert response.status_code == status
+    assert Registration.objects.count() == created
