@@ -414,3 +414,39 @@ def test_duplicates_are_flagged(admin_client):
     content = response.content.decode()
     assert first.name in content
     assert alone.name not in content
+
+
+def test_coordinator_cannot_delete_or_publish_a_suggestion(coordinator_client, pole_a):
+    epci = factories.EpciFactory()
+    pole_a.epcis.add(epci)
+    suggestion = factories.ActorFactory(
+        pole=None, commune=factories.CommuneFactory(epci=epci), is_published=False
+    )
+    url = reverse("admin:actors_actor_changelist") + "?adhesion=suggestions"
+    response = coordinator_client.post(
+        url, {"action": "delete_selected", ACTION_CHECKBOX_NAME: [suggestion.pk], "post": "yes"}
+    )
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    coordinator_client.post(url, {"action": "publish", ACTION_CHECKBOX_NAME: [suggestion.pk]})
+    suggestion.refresh_from_db()
+    assert not suggestion.is_published
+
+
+def test_coordinator_of_two_poles_sees_both(client, roles, pole_a, pole_b):
+    third = factories.PoleFactory(name="Pôle Charlie")
+    client.force_login(factories.make_coordinator(pole_a, pole_b))
+    factories.ActorFactory(pole=pole_a, name="Chez Alpha")
+    factories.ActorFactory(pole=pole_b, name="Chez Bravo")
+    factories.ActorFactory(pole=third, name="Chez Charlie")
+    content = client.get(reverse("admin:actors_actor_changelist")).content.decode()
+    assert "Chez Alpha" in content and "Chez Bravo" in content
+    assert "Chez Charlie" not in content
+
+
+def test_map_widgets_render_an_empty_value_as_empty_text(admin_client, pole_a):
+    pole_page = admin_client.get(reverse("admin:poles_pole_change", args=[pole_a.pk])).content.decode()
+    assert 'id="id_outline"></textarea>' in pole_page
+    actor = factories.ActorFactory(pole=pole_a)
+    actor_page = admin_client.get(reverse("admin:actors_actor_change", args=[actor.pk])).content.decode()
+    assert 'id="id_position"></textarea>' in actor_page
+    assert "null</textarea>" not in pole_page + actor_page
