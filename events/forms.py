@@ -2,6 +2,7 @@
 
 from django import forms
 from django.db.models import Case, IntegerField, Value, When
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -58,7 +59,7 @@ class RegistrationForm(forms.Form):
                     When(pole_id=event.pole_id, then=Value(0)), default=Value(1), output_field=IntegerField()
                 )
             )
-            .order_by("in_event_pole", "name")
+            .order_by("in_event_pole", Lower("name"))
             .only("pk", "name", "pole_id")
         )
         if event.is_members_only:
