@@ -166,12 +166,16 @@ def emails_send(*, ids: Iterable[int] | None = None, now: datetime | None = None
     (exponential back-off, capped) and its error; a reminder that cannot leave before its event starts
     is marked missed. Safe to run twice at once: each row is claimed by one sender only.
     """
+    return _send_batch(ids=ids, now=now or timezone.now())[1]
+
+
+def _send_batch(*, ids: Iterable[int] | None, now: datetime) -> tuple[int, int]:
+    """Claim one batch and send it; returns (rows claimed, emails sent)."""
     from .emails import build_message
 
-    now = now or timezone.now()
     claimed = _claim(now=now, ids=ids, limit=SEND_BATCH_SIZE)
     if not claimed:
-        return 0
+        return 0, 0
     records = list(
         EmailRecord.objects.filter(pk__in=claimed)
         .select_related(
@@ -187,23 +191,23 @@ def emails_send(*, ids: Iterable[int] | None = None, now: datetime | None = None
         else:
             to_send.append(record)
     if not to_send:
-        return 0
+        return len(claimed), 0
 
     sent = 0
-    connection_ = mail.get_connection()
+    smtp = mail.get_connection()
     try:
-        connection_.open()
+        smtp.open()
     except (smtplib.SMTPException, OSError) as exc:
         for record in to_send:
             _record_failure(record, exc, now)
-        return 0
+        return len(claimed), 0
     try:
         for record in to_send:
             try:
                 message = build_message(record)
-                message.connection = connection_
+                message.connection = smtp
                 message.send()
-            except (smtplib.SMTPException, OSError) as exc:
+            except Exception as exc:  # one bad message (SMTP refusal, template error) must not stop the batch
                 _record_failure(record, exc, now)
                 continue
             EmailRecord.objects.filter(pk=record.pk).update(
@@ -212,10 +216,10 @@ def emails_send(*, ids: Iterable[int] | None = None, now: datetime | None = None
             sent += 1
     finally:
         try:
-            connection_.close()
+            smtp.close()
         except (smtplib.SMTPException, OSError):
             logger.warning("Closing the SMTP connection failed", exc_info=True)
-    return sent
+    return len(claimed), sent
 
 
 def _record_failure(record: EmailRecord, exc: Exception, now: datetime) -> None:
@@ -231,9 +235,9 @@ def emails_send_due(*, now: datetime | None = None) -> int:
     reminders_schedule(now=now)
     total = 0
     while True:
-        sent = emails_send(now=now)
+        claimed, sent = _send_batch(ids=None, now=now)
         total += sent
-        if not sent or sent < SEND_BATCH_SIZE:
+        if claimed < SEND_BATCH_SIZE:
             return total
 
 

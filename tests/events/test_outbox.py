@@ -15,6 +15,7 @@ from ess_portal.celery import app as celery_app
 from events import services
 from events.models import EmailRecord, Event, Registration
 from tests import factories
+from tests.integration.smtp_sink import smtp_sink
 
 pytestmark = pytest.mark.django_db
 
@@ -174,6 +175,20 @@ def test_an_smtp_failure_is_retried_later_and_nothing_is_dropped(settings, commi
     assert record.status == EmailRecord.Status.SENT
     assert record.attempts == 2
     assert mail.outbox[0].to == ["anne@example.org"]
+
+
+def test_the_sweep_sends_a_batch_over_one_smtp_connection(settings):
+    now = timezone.now()
+    event = factories.EventFactory(starts_at=now + timedelta(hours=10), capacity=None)
+    people = [confirmed(event, confirmed_at=now - timedelta(days=2)) for _ in range(3)]
+
+    with smtp_sink() as (sink, port):
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", port, False
+        assert services.emails_send_due() == 3
+
+    assert sorted(e.rcpt_tos[0] for e in sink.messages) == sorted(p.email for p in people)
+    assert sink.sessions == 1
 
 
 def test_the_back_off_grows_and_is_capped():

@@ -1,12 +1,10 @@
 """A real Celery worker on Redis runs the outbox sweep and a reminder reaches a real SMTP server."""
 
-import socket
 from datetime import timedelta
 from email import message_from_bytes
 from email.header import decode_header, make_header
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.utils import timezone
 
 from events import services
@@ -14,32 +12,13 @@ from events.models import EmailRecord, Registration
 from events.tasks import send_due_emails
 from tests import factories
 from tests.integration.conftest import running_worker, wait_for
-
-
-class Sink:
-    """An SMTP server that keeps what it receives."""
-
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(envelope)
-        return "250 Message accepted"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.integration.smtp_sink import smtp_sink as running_sink
 
 
 @pytest.fixture
 def smtp_sink():
-    sink = Sink()
-    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield sink, controller.port
-    controller.stop()
+    with running_sink() as sink_and_port:
+        yield sink_and_port
 
 
 @pytest.mark.django_db(transaction=True)
