@@ -21,6 +21,9 @@ from poles.models import Pole, is_regional
 
 SCOPE_ERROR = _("You can only choose one of your own poles.")
 
+#: URL fields typed without a scheme ("www.example.org") get https:// (Django 6's default, opted in now).
+HTTPS_URL_FIELDS = {models.URLField: {"widget": admin.widgets.AdminURLFieldWidget, "assume_scheme": "https"}}
+
 
 def allowed_pole_ids(request) -> frozenset[int] | None:
     """The ids of the poles the request's user manages, or None for the regional team (every pole).
@@ -151,6 +154,7 @@ class PoleScopedAdmin(ScopedChoicesMixin, admin.ModelAdmin):
     """
 
     pole_path = "pole"
+    formfield_overrides = HTTPS_URL_FIELDS
 
     def get_queryset(self, request):
         return scoped_queryset(super().get_queryset(request), request.user, self.pole_path)

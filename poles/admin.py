@@ -13,7 +13,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from ess_portal.admin import PoleScopedAdmin, PoleScopedInline
+from ess_portal.admin import HTTPS_URL_FIELDS, PoleScopedAdmin, PoleScopedInline
 from ess_portal.forms import OutlineField
 
 from .models import Commune, Epci, Partner, Pole, Support, is_regional
@@ -45,6 +45,7 @@ class CommuneAdmin(admin.ModelAdmin):
 
 @admin.register(Partner)
 class PartnerAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URL_FIELDS
     list_display = ["name", "kind", "website"]
     list_filter = ["kind"]
     search_fields = ["name"]

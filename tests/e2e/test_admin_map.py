@@ -7,10 +7,17 @@ from playwright.sync_api import expect
 from actors.models import Actor
 from poles.models import Pole
 from tests import factories
+from tests.e2e.conftest import axe_violations
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    """Coordinators and visitors browse in French."""
+    return {**browser_context_args, "locale": "fr-FR"}
 
 
 @pytest.fixture
@@ -76,3 +83,18 @@ def test_draw_an_outline_and_place_a_marker_then_find_them_on_the_public_map(pag
     [marker] = [f for f in actors["features"] if f["properties"]["name"] == "Les Charpentiers"]
     assert marker["geometry"]["coordinates"] == pytest.approx([actor.longitude, actor.latitude], abs=1e-5)
     assert marker["properties"]["approximate"] is False
+
+
+def test_proposal_form_is_accessible_and_works_without_javascript(page, live_server, db):
+    factories.CommuneFactory(name="Redon", insee_code="35236", postal_codes="35600")
+    page.goto(f"{live_server.url}/acteurs/proposer/")
+    assert axe_violations(page) == []
+    page.fill("#id_name", "La Fabrique Solidaire")
+    page.fill("#id_postal_code", "35600")
+    page.fill("#id_commune_name", "redon")
+    page.fill("#id_description", "Réparation de vélos.")
+    page.fill("#id_proposer_name", "Camille Martin")
+    page.fill("#id_proposer_email", "camille@example.org")
+    page.get_by_role("button", name="Envoyer la proposition").click()
+    expect(page.locator("h1")).to_have_text("Merci pour votre proposition")
+    assert Actor.objects.get().review_status == Actor.Review.PENDING
