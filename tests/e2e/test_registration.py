@@ -72,3 +72,18 @@ def test_register_confirm_from_the_emailed_link_then_cancel(page, live_server):
 
     expect(page.get_by_text("Votre inscription est annulée.")).to_be_visible()
     assert Registration.objects.get().status == Registration.Status.CANCELLED
+
+
+@pytest.mark.parametrize(
+    "path", ["/evenements/", "/evenements/archives/", "/ateliers/{workshop}/", "/confidentialite/"]
+)
+def test_event_pages_have_no_wcag_violation(page, live_server, path):
+    workshop = factories.WorkshopFactory(title="Atelier bois")
+    workshop.participants.add(factories.ActorFactory(pole=workshop.pole))
+    factories.EventFactory(pole=workshop.pole, workshop=workshop, title="Séance bois")
+    factories.EventFactory(title="Rencontre complète", capacity=0)
+
+    page.goto(live_server.url + path.format(workshop=workshop.slug))
+
+    violations = axe_violations(page)
+    assert not violations, _format(violations)

@@ -211,3 +211,18 @@ def test_regional_staff_export_then_erase_one_address(client):
     assert "1 inscription effacée" in erased.content.decode()
     registration.refresh_from_db()
     assert registration.anonymised_at is not None
+
+
+def test_the_registration_list_runs_the_same_queries_for_one_or_fifty_rows(coordinator_client, pole):
+    def queries():
+        with CaptureQueriesContext(connection) as context:
+            assert coordinator_client.get(REGISTRATIONS).status_code == HTTPStatus.OK
+        return len(context)
+
+    event = factories.EventFactory(pole=pole)
+    factories.RegistrationFactory(event=event, organisation=factories.ActorFactory(pole=pole))
+    one = queries()
+    for _ in range(49):
+        factories.RegistrationFactory(event=event, organisation=factories.ActorFactory(pole=pole))
+
+    assert queries() == one

@@ -176,3 +176,30 @@ def test_cancelling_an_event_tells_everyone_still_registered(committed):
     assert sorted(m.to[0] for m in mail.outbox) == sorted(p.email for p in people)
     assert all(m.subject.startswith("Événement annulé") for m in mail.outbox)
     assert "STATUS:CANCELLED" in mail.outbox[0].attachments[0][1]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_registrations_with_one_address_make_one_registration():
+    event = factories.EventFactory()
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def register(email):
+        try:
+            barrier.wait()
+            services.registration_create(event=event, full_name="Anne", email=email)
+            outcomes.append("created")
+        except services.RegistrationExists:
+            outcomes.append("exists")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=register, args=(e,)) for e in ("anne@example.org", "ANNE@example.org")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes) == ["created", "exists"]
+    assert Registration.objects.count() == 1
