@@ -9,6 +9,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from events import services
 from events.models import EmailRecord, Event, Registration
 from tests import factories
 
@@ -285,3 +286,14 @@ def test_with_the_cache_down_the_rate_limit_fails_as_configured(
 
     assert response.status_code == status
     assert Registration.objects.count() == created
+
+
+def test_plain_text_emails_are_not_html_escaped_and_html_ones_are(committed):
+    event = factories.EventFactory(title='L\'atelier "bois" & paille')
+
+    committed(services.registration_create, event=event, full_name="Anne O'Neil", email="anne@example.org")
+
+    (message,) = mail.outbox
+    assert "Bonjour Anne O'Neil," in message.body
+    assert 'L\'atelier "bois" & paille' in message.body
+    assert "L&#x27;atelier &quot;bois&quot; &amp; paille" in message.alternatives[0][0]
