@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from ess_portal.forms import LocatedAdminForm
+from ess_portal.forms import LocatedAdminForm, https_formfield
 from ess_portal.text import compact
 from poles.models import Commune, Pole
 
@@ -20,6 +20,7 @@ class ActorAdminForm(LocatedAdminForm):
 
     class Meta:
         model = Actor
+        formfield_callback = https_formfield
         fields = [
             "name",
             "acronym",

@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .geo import normalize_outline, validate_position
 from .widgets import GeoJSONMapField
+
+
+def https_formfield(db_field, **kwargs):
+    """``Meta.formfield_callback`` for admin model forms: URL fields assume https (Django 6's default)."""
+    if isinstance(db_field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return db_field.formfield(**kwargs)
 
 
 class OutlineField(GeoJSONMapField):

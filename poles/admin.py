@@ -14,7 +14,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from ess_portal.admin import HTTPS_URL_FIELDS, PoleScopedAdmin, PoleScopedInline
-from ess_portal.forms import OutlineField
+from ess_portal.forms import OutlineField, https_formfield
 
 from .models import Commune, Epci, Partner, Pole, Support, is_regional
 
@@ -71,6 +71,7 @@ class PoleAdminForm(forms.ModelForm):
 
     class Meta:
         model = Pole
+        formfield_callback = https_formfield
         fields = [
             "name",
             "acronym",
@@ -97,6 +98,7 @@ class PoleAdmin(PoleScopedAdmin):
 
     pole_path = ""
     form = PoleAdminForm
+    ordering = ["name"]
     list_display = ["name", "acronym", "status", "territory_name", "member_count", "founded_on"]
     list_filter = ["status"]
     search_fields = ["name", "acronym", "territory_name"]
