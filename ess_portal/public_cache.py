@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,13 +29,16 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Max, Q
 from django.http import HttpResponse, JsonResponse
-from django.utils.cache import get_conditional_response
+from django.middleware.gzip import GZipMiddleware
+from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
+from django.utils.text import compress_string
 from django.utils.translation import get_language, gettext
 
 logger = logging.getLogger(__name__)
 
 VERSION_KEY = "public:data-version"
+_ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 
 def _timeout() -> int:
@@ -98,6 +102,10 @@ def make_key(*parts: str) -> str:
     return f"public:{digest}"
 
 
+def accepts_gzip(request) -> bool:
+    return bool(_ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")))
+
+
 def _is_anonymous_without_state(request) -> bool:
     """A GET with no session and no pending message: the page is the same for every such visitor."""
     if request.method not in ("GET", "HEAD"):
@@ -117,7 +125,8 @@ def cache_public_page(view):
     def wrapped(request, *args, **kwargs):
         if not _is_anonymous_without_state(request):
             return view(request, *args, **kwargs)
-        key = make_key("page", data_version(), get_language() or "", request.get_full_path())
+        gzipped = accepts_gzip(request)
+        key = make_key("page", data_version(), get_language() or "", request.get_full_path(), str(gzipped))
         cached = _cache_get(key)
         if cached is not None:
             return cached
@@ -125,6 +134,10 @@ def cache_public_page(view):
         if callable(getattr(response, "render", None)):
             response = response.render()
         if response.status_code == 200 and not response.cookies and not response.streaming:
+            if gzipped:
+                # Compressed once here rather than by GZipMiddleware on every hit. These pages hold no
+                # secret (no CSRF token), so BREACH's per-response padding is not needed.
+                response = GZipMiddleware(lambda request: response).process_response(request, response)
             _cache_set(key, response, _timeout())
         return response
 
@@ -164,20 +177,29 @@ def cached_data_response(
     ``build`` produces the body and raises ``InvalidQuery`` for a bad query string (answered 400).
     """
     fingerprint = data_fingerprint()
+    gzipped = accepts_gzip(request)
     key = make_key(name, data_version(), fingerprint.token, canonical_query(request.GET))
-    etag = f'"{key.removeprefix("public:")}"'
+    etag = f'"{key.removeprefix("public:")}{"-gzip" if gzipped else ""}"'
     last_modified = int(fingerprint.last_modified.timestamp()) if fingerprint.last_modified else None
     not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
     if not_modified is not None:
         return not_modified
-    body = _cache_get(key)
+    body = _cache_get(f"{key}:gzip") if gzipped else None
     if body is None:
-        try:
-            body = build()
-        except InvalidQuery as exc:
-            return bad_request(exc.errors)
-        _cache_set(key, body, _timeout())
+        body = _cache_get(key)
+        if body is None:
+            try:
+                body = build()
+            except InvalidQuery as exc:
+                return bad_request(exc.errors)
+            _cache_set(key, body, _timeout())
+        if gzipped:
+            body = compress_string(body)
+            _cache_set(f"{key}:gzip", body, _timeout())
     response = HttpResponse(body, content_type=content_type)
+    patch_vary_headers(response, ["Accept-Encoding"])
+    if gzipped:
+        response["Content-Encoding"] = "gzip"
     response["ETag"] = etag
     if last_modified is not None:
         response["Last-Modified"] = http_date(last_modified)

@@ -177,3 +177,13 @@ def test_pages_are_in_english_through_the_language_switcher(client, directory):
     assert "Directory of the organisations" in content
     french = client.get("/acteurs/", HTTP_ACCEPT_LANGUAGE="fr", HTTP_COOKIE="").content.decode()
     assert "Annuaire" in french or "organisations" in french
+
+
+def test_cached_pages_are_served_compressed_to_browsers_that_accept_gzip(client, directory):
+    import gzip
+
+    for _ in range(2):
+        response = client.get("/poles/", HTTP_ACCEPT_ENCODING="gzip, deflate")
+        assert response["Content-Encoding"] == "gzip"
+        assert "CADES" in gzip.decompress(response.content).decode()
+    assert "CADES" in client.get("/poles/").content.decode()
