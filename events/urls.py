@@ -11,6 +11,6 @@ urlpatterns = [
     path("evenements/<slug:slug>/", views.EventDetailView.as_view(), name="detail"),
     path("evenements/<slug:slug>/inscription/", views.EventRegisterView.as_view(), name="register"),
     path("ateliers/<slug:slug>/", views.WorkshopDetailView.as_view(), name="workshop"),
-    path("inscription/<str:token>/", views.RegistrationView.as_view(), name="registration"),
+    path("inscription/<slug:token>/", views.RegistrationView.as_view(), name="registration"),
     path("confidentialite/", views.PrivacyView.as_view(), name="privacy"),
 ]
