@@ -226,3 +226,30 @@ def test_the_registration_list_runs_the_same_queries_for_one_or_fifty_rows(coord
         factories.RegistrationFactory(event=event, organisation=factories.ActorFactory(pole=pole))
 
     assert queries() == one
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "admin:events_event_change",
+        "admin:events_workshop_change",
+        "admin:events_registration_change",
+        "admin:events_emailrecord_change",
+    ],
+)
+def test_the_change_pages_open_for_a_coordinator(coordinator_client, pole, url):
+    workshop = factories.WorkshopFactory(pole=pole)
+    event = factories.EventFactory(pole=pole, workshop=workshop)
+    registration = factories.RegistrationFactory(event=event)
+    record = registration.emails.create(kind="confirmation_request")
+    obj, text = {
+        "event": (event, event.title),
+        "workshop": (workshop, workshop.title),
+        "registration": (registration, registration.full_name),
+        "emailrecord": (record, "Demande de confirmation"),
+    }[url.split("_")[1]]
+
+    response = coordinator_client.get(reverse(url, args=[obj.pk]))
+
+    assert response.status_code == HTTPStatus.OK
+    assert text in response.content.decode()
