@@ -7,6 +7,7 @@
  *   data-poles-geojson  URL of the poles' territory outlines (a layer that can be switched off);
  *   data-point          "latitude,longitude" of a single organisation, labelled by data-point-label;
  *   data-embed          links open in a new tab (the map is inside an iframe on another site);
+ *   data-fit-outlines   frame the outlines as well as the markers (a pole's page);
  *   data-label-*        the translated texts the map needs.
  */
 (function () {
@@ -99,7 +100,10 @@
       }
       if (results[1]) {
         var cluster = actorsLayer(element, results[1], embed).addTo(map);
-        if (cluster.getLayers().length) { bounds = cluster.getBounds(); }
+        if (cluster.getLayers().length) {
+          bounds = element.hasAttribute("data-fit-outlines") && bounds.isValid()
+            ? bounds.extend(cluster.getBounds()) : cluster.getBounds();
+        }
       }
       if (bounds.isValid()) { map.fitBounds(bounds, { maxZoom: 13, padding: [16, 16] }); }
       element.setAttribute("data-loaded", "1");
