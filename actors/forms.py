@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from ess_portal.forms import LocatedAdminForm, https_formfield
@@ -47,7 +48,7 @@ class ActorAdminForm(LocatedAdminForm):
 class ActorImportForm(forms.Form):
     """Upload step of the CSV import: the pole (one of the user's) and the file."""
 
-    pole = forms.ModelChoiceField(label=_("pole"), queryset=Pole.objects.none())
+    pole = forms.ModelChoiceField(label=capfirst(_("pole")), queryset=Pole.objects.none())
     file = forms.FileField(
         label=_("CSV file"),
         help_text=_("UTF-8 or Windows-1252, separated by “;” or “,”, with a header row. At most 2 MB."),
@@ -76,7 +77,7 @@ class ProposalRejectForm(forms.Form):
     """The optional message sent to the proposers of rejected organisations."""
 
     message = forms.CharField(
-        label=_("message to the proposer (optional)"),
+        label=capfirst(_("message to the proposer (optional)")),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 5, "cols": 60}),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from .geo import normalize_outline, validate_position
@@ -22,7 +23,7 @@ class OutlineField(GeoJSONMapField):
     """A territory outline drawn on the map, stored as a GeoJSON MultiPolygon (see ``geo.normalize_outline``)."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("label", _("territory outline"))
+        kwargs.setdefault("label", capfirst(_("territory outline")))
         super().__init__(geom_type="MULTIPOLYGON", **kwargs)
 
     def clean(self, value):
@@ -55,15 +56,15 @@ class LocatedAdminForm(forms.ModelForm):
     ``latitude``/``longitude``. The point maps to the two columns both ways; ticking "use the commune's
     position" (or leaving the map empty) clears them, and the public maps then place the object at its
     commune's point and say the position is approximate. Placing a marker unticks the box
-    (``static/js/admin-map.js``).
+    (``static/js/admin-map.js``). Without a point, the map opens on the commune, where the marker belongs.
     """
 
     position = PointField(
-        label=_("position on the map"),
+        label=capfirst(_("position on the map")),
         help_text=_("Click the marker tool, then the map. Leave empty to use the commune's position."),
     )
     use_commune_position = forms.BooleanField(
-        label=_("use the commune's position"),
+        label=capfirst(_("use the commune's position")),
         required=False,
         help_text=_(
             "Tick when no precise address is known: the map will show the commune, marked approximate."
@@ -81,6 +82,9 @@ class LocatedAdminForm(forms.ModelForm):
             self.initial.setdefault("use_commune_position", False)
         else:
             self.initial.setdefault("use_commune_position", True)
+            commune = getattr(instance, "commune", None) if getattr(instance, "commune_id", None) else None
+            if commune is not None and commune.latitude is not None and commune.longitude is not None:
+                self.fields["position"].widget.center = (commune.latitude, commune.longitude)
 
     def clean(self):
         cleaned = super().clean()

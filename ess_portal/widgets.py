@@ -32,9 +32,13 @@ class MapWidget(forms.Textarea):
 
     template_name = "ess_portal/widgets/map.html"
 
+    #: Zoom used when the map is centred on a known place (``center``) rather than on the region.
+    PLACE_ZOOM = 13
+
     def __init__(self, geom_type: str = "POINT", attrs=None):
         super().__init__(attrs={"rows": 4, "cols": 60, **(attrs or {})})
         self.geom_type = geom_type.upper()
+        self.center: tuple[float, float] | None = None  # (latitude, longitude) to show when empty
 
     @property
     def media(self):
@@ -67,12 +71,15 @@ class MapWidget(forms.Textarea):
         context = super().get_context(name, value, attrs)
         field_id = context["widget"]["attrs"].get("id") or f"id_{name}"
         map_id = f"{field_id}-map".replace("_", "-")
+        djoptions = json.loads(leaflet_map(map_id)["djoptions"])
+        if self.center is not None:
+            djoptions.update(center=list(self.center), zoom=self.PLACE_ZOOM)
         context.update(
             geom_type=self.geom_type,
             field_id=field_id,
             map_id=map_id,
             options_id=f"{map_id}-options",
-            djoptions=json.loads(leaflet_map(map_id)["djoptions"]),
+            djoptions=djoptions,
             with_forms=True,
         )
         return context

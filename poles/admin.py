@@ -11,6 +11,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.db.models import Count
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from ess_portal.admin import HTTPS_URL_FIELDS, PoleScopedAdmin, PoleScopedInline
@@ -63,7 +64,7 @@ class PoleAdminForm(forms.ModelForm):
         help_text=_("Drawn on the map: one or more polygons around the territory."),
     )
     missions = forms.MultipleChoiceField(
-        label=_("missions"),
+        label=capfirst(_("missions")),
         choices=Pole.Mission.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,

@@ -450,3 +450,12 @@ def test_map_widgets_render_an_empty_value_as_empty_text(admin_client, pole_a):
     actor_page = admin_client.get(reverse("admin:actors_actor_change", args=[actor.pk])).content.decode()
     assert 'id="id_position"></textarea>' in actor_page
     assert "null</textarea>" not in pole_page + actor_page
+
+
+def test_actor_map_opens_on_the_commune_when_there_is_no_point(admin_client, pole_a):
+    commune = factories.CommuneFactory(latitude=47.65, longitude=-2.08)
+    actor = factories.ActorFactory(pole=pole_a, commune=commune)
+    page = admin_client.get(reverse("admin:actors_actor_change", args=[actor.pk]))
+    options = page.context["adminform"].form["position"].field.widget.center
+    assert options == (47.65, -2.08)
+    assert '"center": [47.65, -2.08]' in page.content.decode()
