@@ -22,7 +22,7 @@ from ess_portal.public_cache import (
     form_errors,
 )
 
-from .filters import actor_filter
+from .filters import actor_filter, with_map_position
 from .models import FAMILY_OF_FORM, LegalForm
 
 GEOJSON_CONTENT_TYPE = "application/geo+json"
@@ -34,7 +34,7 @@ def filtered_actors(params) -> QuerySet:
     filterset = actor_filter(params)
     if not filterset.is_valid():
         raise InvalidQuery(form_errors(filterset.form))
-    return filterset.qs
+    return with_map_position(filterset.qs)
 
 
 def _detail_url_template() -> str:

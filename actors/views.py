@@ -15,7 +15,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from ess_portal.public_cache import cache_public_page
 
-from .filters import ActorFilter, actor_filter, distance_km, published_actors
+from .filters import ActorFilter, actor_filter, distance_km, published_actors, with_map_position
 from .models import Actor
 from .public_forms import EmbedForm
 
@@ -129,7 +129,9 @@ class ActorDetailView(DetailView):
 
     def get_queryset(self):
         return (
-            published_actors().select_related("commune", "commune__epci", "pole").prefetch_related("sectors")
+            with_map_position(published_actors())
+            .select_related("commune", "commune__epci", "pole")
+            .prefetch_related("sectors")
         )
 
     def get_context_data(self, **kwargs):
