@@ -56,7 +56,12 @@ class ActorImportForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["pole"].queryset = Pole.objects.for_user(user)
+        poles = Pole.objects.for_user(user)
+        self.fields["pole"].queryset = poles
+        only = list(poles[:2])
+        if len(only) == 1:  # a coordinator of one pole has nothing to choose
+            self.fields["pole"].initial = only[0].pk
+            self.fields["pole"].empty_label = None
         self.fields["file"].widget.attrs["accept"] = ".csv,text/csv"
 
     def clean_file(self):
