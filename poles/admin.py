@@ -22,15 +22,26 @@ from .models import Commune, Epci, Partner, Pole, Support, is_regional
 User = get_user_model()
 
 
+class ReferenceDataAdmin(admin.ModelAdmin):
+    """Reference data loaded from INSEE by ``load_reference_data``: corrected, not created or deleted by
+    hand (only superusers may, e.g. after a commune merger the data files do not know yet)."""
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
 @admin.register(Epci)
-class EpciAdmin(admin.ModelAdmin):
+class EpciAdmin(ReferenceDataAdmin):
     list_display = ["name", "kind", "siren", "population"]
     list_filter = ["kind"]
     search_fields = ["name", "siren"]
 
 
 @admin.register(Commune)
-class CommuneAdmin(admin.ModelAdmin):
+class CommuneAdmin(ReferenceDataAdmin):
     """Reference data loaded from INSEE: read-mostly (only the map point is usually corrected)."""
 
     list_display = ["name", "insee_code", "department_code", "postal_codes", "epci", "population"]

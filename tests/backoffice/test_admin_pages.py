@@ -149,3 +149,12 @@ def test_login_is_locked_after_repeated_failures_with_a_french_message(client, d
     assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
     assert "Trop de tentatives" in response.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+def test_regional_team_corrects_reference_data_but_does_not_create_it(regional_client):
+    commune = factories.CommuneFactory()
+    assert regional_client.get(reverse("admin:poles_commune_add")).status_code == HTTPStatus.FORBIDDEN
+    page = regional_client.get(reverse("admin:poles_commune_change", args=[commune.pk]))
+    assert page.status_code == HTTPStatus.OK
+    assert 'name="latitude"' in page.content.decode()
+    assert 'name="insee_code"' not in page.content.decode()
