@@ -157,7 +157,12 @@ class PoleScopedAdmin(ScopedChoicesMixin, admin.ModelAdmin):
     formfield_overrides = HTTPS_URL_FIELDS
 
     def get_queryset(self, request):
-        return scoped_queryset(super().get_queryset(request), request.user, self.pole_path)
+        queryset = scoped_queryset(super().get_queryset(request), request.user, self.pole_path)
+        if not queryset.query.order_by:
+            # Explicit, so that it survives aggregate annotations (GROUP BY drops Meta.ordering) and
+            # the autocomplete's pagination stays deterministic.
+            queryset = queryset.order_by(*(self.model._meta.ordering or ["pk"]))
+        return queryset
 
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)
