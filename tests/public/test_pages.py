@@ -187,3 +187,17 @@ def test_cached_pages_are_served_compressed_to_browsers_that_accept_gzip(client,
         assert response["Content-Encoding"] == "gzip"
         assert "CADES" in gzip.decompress(response.content).decode()
     assert "CADES" in client.get("/poles/").content.decode()
+
+
+def test_cached_home_shows_a_new_event_at_once(client, directory):
+    assert "Rencontre de dernière minute" not in client.get("/").content.decode()
+    factories.EventFactory(pole=directory.redon, title="Rencontre de dernière minute")
+    assert "Rencontre de dernière minute" in client.get("/").content.decode()
+
+
+def test_visitors_with_a_session_get_a_fresh_page(client, directory):
+    client.get("/poles/")
+    Pole.objects.filter(pk=directory.redon.pk).update(name="CADES renommé")  # no signal: the cache is stale
+    assert "CADES renommé" not in client.get("/poles/").content.decode()
+    client.cookies["sessionid"] = "anything"
+    assert "CADES renommé" in client.get("/poles/").content.decode()
