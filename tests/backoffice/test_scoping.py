@@ -459,3 +459,16 @@ def test_actor_map_opens_on_the_commune_when_there_is_no_point(admin_client, pol
     options = page.context["adminform"].form["position"].field.widget.center
     assert options == (47.65, -2.08)
     assert '"center": [47.65, -2.08]' in page.content.decode()
+
+
+def test_coordinator_cannot_add_another_poles_organisation_to_a_workshop(coordinator_client, pole_a, pole_b):
+    mine = factories.ActorFactory(pole=pole_a)
+    theirs = factories.ActorFactory(pole=pole_b)
+    url = reverse("admin:events_workshop_add")
+    data = {"pole": pole_a.pk, "title": "Atelier mixte", "slug": "atelier-mixte", "is_active": "on"}
+    refused = coordinator_client.post(url, {**data, "participants": [mine.pk, theirs.pk]})
+    assert refused.status_code == HTTPStatus.OK
+    assert not Workshop.objects.filter(slug="atelier-mixte").exists()
+    accepted = coordinator_client.post(url, {**data, "participants": [mine.pk]})
+    assert accepted.status_code == HTTPStatus.FOUND
+    assert list(Workshop.objects.get(slug="atelier-mixte").participants.all()) == [mine]
