@@ -128,6 +128,7 @@ class ActorFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
         method="filter_search",
+        max_length=200,
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
         help_text=_("Name, acronym, description or commune."),
     )

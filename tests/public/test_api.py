@@ -58,6 +58,7 @@ def test_bbox_keeps_the_organisations_inside(client, directory):
         ({"family": "sarl"}, "family"),
         ({"department": "99"}, "department"),
         ({"commune": "Atlantis"}, "commune"),
+        ({"q": "a " * 1500}, "q"),
     ],
 )
 def test_bad_parameters_answer_400_with_a_json_message(client, directory, params, field):
