@@ -124,6 +124,12 @@ class ActorProposalForm(forms.Form):
     )
     fax = forms.CharField(label=_("Leave this field empty"), required=False)
 
+    def clean_name(self):
+        return " ".join(self.cleaned_data["name"].split())  # no line break can reach an email subject
+
+    def clean_proposer_name(self):
+        return " ".join(self.cleaned_data["proposer_name"].split())
+
     def clean_siret(self):
         siret = normalize_siret(self.cleaned_data.get("siret", ""))
         validate_siret(siret)

@@ -173,3 +173,14 @@ def test_coordinator_cannot_review_another_poles_proposal(coordinator_client, po
     )
     actor.refresh_from_db()
     assert not actor.is_published
+
+
+def test_line_breaks_in_the_name_cannot_break_the_email(
+    client, redon, roles, django_capture_on_commit_callbacks
+):
+    factories.make_regional()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(URL, proposal(redon, name="Spam\nBcc: victim@example.org"))
+    assert Actor.objects.get().name == "Spam Bcc: victim@example.org"
+    assert len(mail.outbox) == 1
+    assert "\n" not in mail.outbox[0].subject
