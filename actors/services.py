@@ -612,13 +612,18 @@ def actor_propose(
     return actor
 
 
+def _one_line(text: str) -> str:
+    """An email subject never contains a line break (Django would refuse to send it)."""
+    return " ".join(text.split())
+
+
 def _notify_reviewers(actor: Actor, recipients: list[str]) -> None:
     if not recipients:
         return
     url = settings.SITE_URL + reverse("admin:actors_actor_change", args=[actor.pk])
     territory = actor.pole.name if actor.pole_id else _("no pole (regional team)")
     send_mail(
-        subject=_("New organisation proposed: %(name)s") % {"name": actor.name},
+        subject=_one_line(_("New organisation proposed: %(name)s") % {"name": actor.name}),
         message=_(
             "%(proposer)s proposed the organisation “%(name)s” (%(commune)s) on the portal.\n"
             "Routed to: %(territory)s.\n\nReview it, then approve or reject it: %(url)s\n"
@@ -663,7 +668,7 @@ def _notify_rejection(actor: Actor, message: str) -> None:
     if message:
         body += "\n" + _("Message from the reviewer:") + "\n" + message.strip() + "\n"
     send_mail(
-        subject=_("Your proposal “%(name)s”") % {"name": actor.name},
+        subject=_one_line(_("Your proposal “%(name)s”") % {"name": actor.name}),
         message=body,
         from_email=None,
         recipient_list=[actor.proposer_email],
