@@ -158,3 +158,19 @@ def test_regional_team_corrects_reference_data_but_does_not_create_it(regional_c
     assert page.status_code == HTTPStatus.OK
     assert 'name="latitude"' in page.content.decode()
     assert 'name="insee_code"' not in page.content.decode()
+
+
+def test_dashboard_query_count_does_not_grow_with_rows(coordinator_client, pole_a):
+    url = reverse("admin:index")
+    event = factories.EventFactory(pole=pole_a)
+    factories.RegistrationFactory(event=event)
+    factories.ActorFactory(pole=pole_a)
+    coordinator_client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        coordinator_client.get(url)
+    for _n in range(10):
+        factories.RegistrationFactory.create_batch(3, event=factories.EventFactory(pole=pole_a))
+    factories.ActorFactory.create_batch(20, pole=pole_a)
+    with CaptureQueriesContext(connection) as many:
+        coordinator_client.get(url)
+    assert len(many) == len(one)
