@@ -8,7 +8,6 @@ from http import HTTPStatus
 from django.conf import settings
 from django.urls import reverse
 from django.utils.decorators import method_decorator
-from django.utils.html import _json_script_escapes
 from django.utils.safestring import mark_safe
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.generic import DetailView, ListView, TemplateView
@@ -20,10 +19,12 @@ from .models import Actor
 from .public_forms import EmbedForm
 
 MAP_TEXT_ALTERNATIVE_SIZE = 50
-POPUP_QUERY_EXCLUDED = {"page", "embed"}
+DISPLAY_PARAMETERS = {"page", "embed"}
+# What the json_script filter escapes: no value can close the <script> data block or start a comment.
+JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
-def filter_query(params, exclude=POPUP_QUERY_EXCLUDED) -> str:
+def filter_query(params, exclude=DISPLAY_PARAMETERS) -> str:
     """The filters of a query string, without paging and display switches: shared by list, map and data."""
     query = params.copy()
     for key in exclude:
@@ -117,8 +118,7 @@ def organization_json_ld(actor: Actor, request) -> str:
     sectors = [sector.name for sector in actor.sectors.all()]
     if sectors:
         data["knowsAbout"] = sectors
-    # Escaped like the json_script filter, so no value can close the <script> data block.
-    return mark_safe(json.dumps(data, ensure_ascii=False).translate(_json_script_escapes))
+    return mark_safe(json.dumps(data, ensure_ascii=False).translate(JSON_SCRIPT_ESCAPES))
 
 
 @method_decorator(cache_public_page, name="dispatch")

@@ -146,6 +146,7 @@ def test_json_ld_cannot_be_broken_out_of(client, directory):
     actor.save()
     content = client.get(f"/acteurs/{actor.slug}/").content.decode()
     assert "<script>alert(1)" not in content
+    assert "\\u003C/script\\u003E\\u003Cscript\\u003Ealert(1)" in content
 
 
 def test_organisation_without_own_point_is_labelled_approximate(client, directory):
