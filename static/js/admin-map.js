@@ -22,13 +22,46 @@
           precision: djoptions.precision
         });
         field.addTo(map);
-        map.on("draw:created draw:edited", function () {
+        var textarea = document.getElementById(fieldId);
+
+        function changed() {
           document.querySelectorAll('[data-clears-map="' + fieldId + '"]').forEach(function (box) {
             box.checked = false;
           });
-          document.getElementById(fieldId).dispatchEvent(new Event("change", { bubbles: true }));
-        });
+          textarea.dispatchEvent(new Event("change", { bubbles: true }));
+        }
+
+        map.on("draw:created draw:edited", changed);
+        if (geomType === "POINT") {
+          enableDirectPlacement(map, field, changed);
+        }
       }
+    });
+  }
+
+  /* For a point, no tool is needed: a click on the map places the marker and the marker can be dragged.
+   * Leaflet.draw's own tools keep working (the click is ignored while one of them is active). */
+  function enableDirectPlacement(map, field, changed) {
+    function save() {
+      field.store.save(field.drawnItems);
+      changed();
+    }
+    function draggable(layer) {
+      if (layer.dragging) {
+        layer.dragging.enable();
+        layer.off("dragend", save).on("dragend", save);
+      }
+    }
+    field.drawnItems.eachLayer(draggable);
+    map.on("draw:created", function (e) { draggable(e.layer); });
+    map.on("draw:editstop", function () { field.drawnItems.eachLayer(draggable); });
+    map.on("click", function (e) {
+      if (field._acceptDrawEvents) { return; }
+      field.drawnItems.clearLayers();
+      var marker = L.marker(e.latlng);
+      field.drawnItems.addLayer(marker);
+      draggable(marker);
+      save();
     });
   }
 

@@ -1,6 +1,8 @@
 """The admin's GDAL-free map widget in a real browser: draw a pole's outline, place an organisation's
 marker, save, and find both in the public map data."""
 
+import json
+
 import pytest
 from playwright.sync_api import expect
 
@@ -98,3 +100,32 @@ def test_proposal_form_is_accessible_and_works_without_javascript(page, live_ser
     page.get_by_role("button", name="Envoyer la proposition").click()
     expect(page.locator("h1")).to_have_text("Merci pour votre proposition")
     assert Actor.objects.get().review_status == Actor.Review.PENDING
+
+
+def test_place_an_event_venue_by_clicking_then_dragging_the_marker(page, live_server, data):
+    user, pole, _actor = data
+    event = factories.EventFactory(pole=pole, title="Rencontre à Redon", commune=None)
+    login(page, live_server, user)
+    page.goto(f"{live_server.url}/admin/events/event/{event.pk}/change/")
+    event_map = page.locator("#id-position-map")
+    expect(event_map.locator(".leaflet-draw-draw-marker")).to_be_visible()
+    event_map.scroll_into_view_if_needed()
+    box = event_map.bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5)
+    expect(page.locator("#id_position")).not_to_have_value("")
+    first = page.locator("#id_position").input_value()
+
+    marker = event_map.locator(".leaflet-marker-icon")
+    marker_box = marker.bounding_box()
+    page.mouse.move(marker_box["x"] + marker_box["width"] / 2, marker_box["y"] + marker_box["height"] - 4)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.7, box["y"] + box["height"] * 0.3, steps=8)
+    page.mouse.up()
+    expect(page.locator("#id_position")).not_to_have_value(first)
+    page.locator("input[name=_save]").click()
+    expect(page.locator(".messagelist .success")).to_be_visible()
+
+    event.refresh_from_db()
+    assert event.latitude is not None and event.longitude is not None
+    dragged = json.loads(first)
+    assert (event.longitude, event.latitude) != tuple(dragged["coordinates"])
