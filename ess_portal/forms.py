@@ -61,7 +61,7 @@ class LocatedAdminForm(forms.ModelForm):
 
     position = PointField(
         label=capfirst(_("position on the map")),
-        help_text=_("Click the marker tool, then the map. Leave empty to use the commune's position."),
+        help_text=_("Leave the map empty to use the commune's position."),
     )
     use_commune_position = forms.BooleanField(
         label=capfirst(_("use the commune's position")),
