@@ -11,6 +11,9 @@ from math import cos, radians
 import django_filters
 from django import forms
 from django.db.models import ExpressionWrapper, F, FloatField, QuerySet, TextChoices, Value
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from ess_portal.text import fold
@@ -32,6 +35,30 @@ KM_PER_DEGREE = 111.195
 class SortChoices(TextChoices):
     NAME = "name", _("Name")
     DISTANCE = "distance", _("Distance from a commune")
+
+
+class FastSelect(forms.Select):
+    """A ``<select>`` rendered in Python.
+
+    Django renders each ``<option>`` through the template engine; for the directory's five selects that
+    was a quarter of the cost of an uncached list page. Same markup, same attributes (``id``,
+    ``aria-describedby``, ``aria-invalid``), escaped by ``format_html``.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (option["value"], mark_safe(" selected") if option["selected"] else "", option["label"])
+                for _group, group_options, _index in widget["optgroups"]
+                for option in group_options
+            ),
+        )
+        return format_html(
+            '<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]), options
+        )
 
 
 class BBoxField(forms.CharField):
@@ -137,6 +164,7 @@ class ActorFilter(django_filters.FilterSet):
         queryset=Pole.objects.only("pk", "slug", "name", "acronym"),
         to_field_name="slug",
         empty_label=_("All poles"),
+        widget=FastSelect,
     )
     sector = django_filters.ModelChoiceFilter(
         label=_("Sector"),
@@ -144,18 +172,21 @@ class ActorFilter(django_filters.FilterSet):
         queryset=Sector.objects.only("pk", "slug", "name"),
         to_field_name="slug",
         empty_label=_("All sectors"),
+        widget=FastSelect,
     )
     family = django_filters.ChoiceFilter(
         label=_("Legal family"),
         choices=LegalFamily.choices,
         method="filter_family",
         empty_label=_("All families"),
+        widget=FastSelect,
     )
     department = django_filters.ChoiceFilter(
         label=_("Department"),
         field_name="commune__department_code",
         choices=DEPARTMENTS,
         empty_label=_("All departments"),
+        widget=FastSelect,
     )
     commune = CommuneFilter(label=_("Commune"), help_text=_("Name or INSEE code."))
     sort = django_filters.ChoiceFilter(
@@ -163,6 +194,7 @@ class ActorFilter(django_filters.FilterSet):
         choices=SortChoices.choices,
         method="filter_noop",
         empty_label=None,
+        widget=FastSelect,
     )
     near = CommuneFilter(label=_("Distance from"), method="filter_noop", help_text=_("Name or INSEE code."))
     bbox = BBoxFilter(label=_("Bounding box"))
