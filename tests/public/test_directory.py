@@ -156,3 +156,9 @@ def test_organisation_without_own_point_is_labelled_approximate(client, director
 
 def test_unpublished_organisation_is_a_404(client, directory):
     assert client.get(f"/acteurs/{directory.hidden.slug}/").status_code == HTTPStatus.NOT_FOUND
+
+
+def test_a_filter_error_is_tied_to_its_control(client, directory):
+    content = client.get("/acteurs/", {"pole": "inconnu"}).content.decode()
+    assert 'aria-describedby="id_pole_error"' in content and 'aria-invalid="true"' in content
+    assert 'id="id_pole_error"' in content
