@@ -18,6 +18,7 @@ from ess_portal.admin import HTTPS_URL_FIELDS, PoleScopedAdmin, PoleScopedInline
 from ess_portal.forms import OutlineField, https_formfield
 
 from .models import Commune, Epci, Partner, Pole, Support, is_regional
+from .services_backoffice import coordinators_sync_role
 
 User = get_user_model()
 
@@ -145,9 +146,15 @@ class PoleAdmin(PoleScopedAdmin):
     def has_delete_permission(self, request, obj=None):
         return is_regional(request.user) and super().has_delete_permission(request, obj)
 
+    def save_related(self, request, form, formsets, change):
+        before = set(form.instance.coordinators.all()) if change else set()
+        super().save_related(request, form, formsets, change)
+        if "coordinators" in form.cleaned_data:
+            coordinators_sync_role(users=before | set(form.instance.coordinators.all()))
+
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "coordinators":
-            kwargs["queryset"] = User.objects.filter(is_staff=True, is_active=True).order_by("username")
+            kwargs["queryset"] = User.objects.filter(is_active=True).order_by("username")
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
@@ -165,7 +172,11 @@ admin.site.unregister(User)
 
 @admin.register(User)
 class PortalUserAdmin(UserAdmin):
-    """Users, with their coordinated poles. Only a superuser may grant superuser status."""
+    """Users, with their coordinated poles. Only a superuser may grant superuser status.
+
+    Saving a user (or a pole's coordinators) gives the coordinator role, staff status included, to
+    whoever coordinates a pole (``coordinators_sync_role``).
+    """
 
     inlines = [CoordinatedPoleInline]
     list_display = ["username", "email", "first_name", "last_name", "is_staff", "is_active", "pole_list"]
@@ -173,6 +184,10 @@ class PortalUserAdmin(UserAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("coordinated_poles")
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        coordinators_sync_role(users=[form.instance])
 
     @admin.display(description=_("coordinated poles"))
     def pole_list(self, obj):

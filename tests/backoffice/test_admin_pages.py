@@ -174,3 +174,68 @@ def test_dashboard_query_count_does_not_grow_with_rows(coordinator_client, pole_
     with CaptureQueriesContext(connection) as many:
         coordinator_client.get(url)
     assert len(many) == len(one)
+
+
+def _pole_post(pole, **changes):
+    data = {
+        "name": pole.name,
+        "acronym": pole.acronym,
+        "slug": pole.slug,
+        "status": pole.status,
+        "founded_on": "",
+        "territory_name": pole.territory_name,
+        "outline": "",
+        "description": "",
+        "governance": "",
+        "email": "",
+        "phone": "",
+        "website": "",
+        "supports-TOTAL_FORMS": "0",
+        "supports-INITIAL_FORMS": "0",
+        "supports-MIN_NUM_FORMS": "0",
+        "supports-MAX_NUM_FORMS": "1000",
+    }
+    data.update(changes)
+    return data
+
+
+def test_assigning_a_pole_makes_the_user_a_coordinator(regional_client, pole_a):
+    newcomer = factories.UserFactory(username="nouvelle-coordinatrice", is_staff=False)
+    url = reverse("admin:poles_pole_change", args=[pole_a.pk])
+    response = regional_client.post(url, _pole_post(pole_a, coordinators=[newcomer.pk]))
+    assert response.status_code == HTTPStatus.FOUND
+    newcomer.refresh_from_db()
+    assert newcomer.is_staff
+    assert newcomer.groups.filter(name=COORDINATOR_GROUP).exists()
+    assert list(newcomer.coordinated_poles.all()) == [pole_a]
+
+    regional_client.post(url, _pole_post(pole_a))
+    assert not newcomer.groups.filter(name=COORDINATOR_GROUP).exists()
+
+
+def test_coordinated_poles_on_the_user_page_give_the_role(regional_client, pole_a):
+    user = factories.UserFactory(username="camille", is_staff=False)
+    url = reverse("admin:auth_user_change", args=[user.pk])
+    prefix = regional_client.get(url).context["inline_admin_formsets"][0].formset.prefix
+    data = {
+        "username": user.username,
+        "first_name": "Camille",
+        "last_name": "",
+        "email": user.email,
+        "is_active": "on",
+        "last_login_0": "",
+        "last_login_1": "",
+        "date_joined_0": "2026-01-05",
+        "date_joined_1": "10:00:00",
+        f"{prefix}-TOTAL_FORMS": "1",
+        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+        f"{prefix}-0-pole": pole_a.pk,
+    }
+    response = regional_client.post(url, data)
+    assert response.status_code == HTTPStatus.FOUND, response.context["adminform"].form.errors
+    user.refresh_from_db()
+    assert list(user.coordinated_poles.all()) == [pole_a]
+    assert user.is_staff
+    assert user.groups.filter(name=COORDINATOR_GROUP).exists()
