@@ -12,7 +12,8 @@ import base64
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Value
+from django.db.models.functions import StrIndex, Substr
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -37,12 +38,22 @@ class SectorAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
 
 
+def _folded_name():
+    """The folded name (no case, accents or separators): the first word of ``search_text``, which is
+    ``ess_portal.text.compact(name, acronym, description, commune)`` and so never lacks a space."""
+    return Substr("search_text", 1, StrIndex("search_text", Value(" ")) - 1)
+
+
 def with_duplicate_flag(queryset):
-    """Annotate ``is_duplicate``: another organisation has the same SIRET, or the same name in the same commune."""
+    """Annotate ``is_duplicate``: another organisation has the same SIRET, or the same folded name in the
+    same commune ("Épicerie du Port" and "EPICERIE-DU-PORT")."""
     others = Actor.objects.exclude(pk=OuterRef("pk"))
     same_siret = others.filter(siret=OuterRef("siret")).exclude(siret="")
-    same_name = others.filter(commune=OuterRef("commune"), name__iexact=OuterRef("name"))
-    return queryset.annotate(is_duplicate=Exists(same_siret) | Exists(same_name))
+    same_name = others.filter(commune=OuterRef("commune")).annotate(name_key=_folded_name())
+    same_name = same_name.filter(name_key=OuterRef("name_key"))
+    return queryset.annotate(name_key=_folded_name()).annotate(
+        is_duplicate=Exists(same_siret) | Exists(same_name)
+    )
 
 
 def territory_suggestions(user):
