@@ -396,9 +396,9 @@ def _check_row(raw: dict, line: int, pole: Pole, lookup: _Lookup, seen: dict) ->
     published = fold(raw.get("is_published", "")).strip()
     if published in FALSE_WORDS:
         values["is_published"] = False
-    elif published in TRUE_WORDS or not published:
+    elif published in TRUE_WORDS:
         values["is_published"] = True
-    else:
+    elif published:
         errors.append(_("“Published” must be yes or no, not “%(value)s”.") % {"value": published})
 
     key = (compact(name), commune.pk if commune else None)
@@ -510,7 +510,9 @@ def _write_rows(report: ImportReport) -> None:
                 if actor.latitude is None or actor.longitude is None:
                     actor.latitude = actor.longitude = None
             else:
-                actor = Actor(**values, slug=_unique_slug(values["name"], taken))
+                # A new member is published unless the file says otherwise; an update keeps the
+                # organisation's publication as it is when the file has no "published" value.
+                actor = Actor(**{"is_published": True, **values}, slug=_unique_slug(values["name"], taken))
             actor.pole = report.pole
             actor.save()
             if row.sectors:

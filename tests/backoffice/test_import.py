@@ -220,3 +220,12 @@ def test_admin_import_offers_only_the_coordinators_poles(coordinator_client, pol
     response = upload(coordinator_client, pole_b, (HEADER + "Intruse;;;;;;35236;;;;;;\n").encode())
     assert "pole" in response.context["form"].errors
     assert not Actor.objects.exists()
+
+
+def test_update_without_a_published_value_keeps_the_publication(pole_a, coordinator, redon):
+    hidden = factories.ActorFactory(pole=pole_a, name="Discrète", commune=redon, is_published=False)
+    report = run(pole_a, coordinator, "name;insee_code;is_published\nDiscrète;35236;\nNouvelle;35236;\n")
+    assert report.written
+    hidden.refresh_from_db()
+    assert not hidden.is_published
+    assert Actor.objects.get(name="Nouvelle").is_published
