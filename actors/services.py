@@ -505,7 +505,7 @@ def _write_rows(report: ImportReport) -> None:
             if row.existing is not None:
                 actor = Actor.objects.select_for_update().get(pk=row.existing.pk)
                 for name, value in values.items():
-                    if value not in ("", None) or name in ("latitude", "longitude"):
+                    if value not in ("", None):  # an empty cell keeps what is known
                         setattr(actor, name, value)
                 if actor.latitude is None or actor.longitude is None:
                     actor.latitude = actor.longitude = None

@@ -229,3 +229,10 @@ def test_update_without_a_published_value_keeps_the_publication(pole_a, coordina
     hidden.refresh_from_db()
     assert not hidden.is_published
     assert Actor.objects.get(name="Nouvelle").is_published
+
+
+def test_update_without_coordinates_keeps_the_precise_point(pole_a, coordinator, redon):
+    placed = factories.ActorFactory(pole=pole_a, name="Placée", commune=redon, latitude=47.6, longitude=-2.1)
+    assert run(pole_a, coordinator, "name;insee_code\nPlacée;35236\n").written
+    placed.refresh_from_db()
+    assert (placed.latitude, placed.longitude) == (47.6, -2.1)
