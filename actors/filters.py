@@ -16,7 +16,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from ess_portal.text import fold
+from ess_portal.public_cache import remember
+from ess_portal.text import search_words
 from poles.models import Commune, Pole
 
 from .models import Actor, LegalFamily, Sector, forms_of_family
@@ -88,6 +89,18 @@ class BBoxField(forms.CharField):
         return (west, south, east, north)
 
 
+def name_key(name: str) -> str:
+    """A commune name without case, accents or separators: "Saint-Malo", "saint malo" -> "saintmalo"."""
+    return "".join(search_words(name))
+
+
+def _communes_by_name() -> dict[str, list[int]]:
+    index: dict[str, list[int]] = {}
+    for pk, name in Commune.objects.values_list("pk", "name"):
+        index.setdefault(name_key(name), []).append(pk)
+    return index
+
+
 class CommuneField(forms.CharField):
     """A commune given by its INSEE code or its name (accents and case do not matter)."""
 
@@ -104,14 +117,8 @@ class CommuneField(forms.CharField):
             commune = Commune.objects.filter(insee_code=value.upper()).first()
             if commune:
                 return commune
-        folded = fold(value)
-        candidates = [c for c in Commune.objects.filter(name__iexact=value)[:5] if fold(c.name) == folded]
-        if not candidates:
-            candidates = [
-                c
-                for c in Commune.objects.filter(name__icontains=value.split()[0])[:50]
-                if fold(c.name) == folded
-            ]
+        pks = remember("communes-by-name", _communes_by_name).get(name_key(value), [])
+        candidates = list(Commune.objects.filter(pk__in=pks)[:2]) if pks else []
         if len(candidates) == 1:
             return candidates[0]
         code = "ambiguous" if candidates else "unknown"

@@ -74,6 +74,16 @@ def bump_data_version(**kwargs) -> None:
     _cache_set(VERSION_KEY, uuid.uuid4().hex, None)
 
 
+def remember(name: str, compute: Callable[[], object]):
+    """A value derived from the public data, computed once per data version (and cache timeout)."""
+    key = make_key(name, data_version())
+    value = _cache_get(key)
+    if value is None:
+        value = compute()
+        _cache_set(key, value, _timeout())
+    return value
+
+
 @dataclass(frozen=True)
 class Fingerprint:
     """What the database says about the freshness of the map data."""

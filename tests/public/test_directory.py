@@ -162,3 +162,28 @@ def test_a_filter_error_is_tied_to_its_control(client, directory):
     content = client.get("/acteurs/", {"pole": "inconnu"}).content.decode()
     assert 'aria-describedby="id_pole_error"' in content and 'aria-invalid="true"' in content
     assert 'id="id_pole_error"' in content
+
+
+@pytest.mark.parametrize("typed", ["Saint-Malo", "saint malo", "SAINT MALO", "35288"])
+def test_commune_filter_accepts_any_spelling_of_the_name_or_the_insee_code(client, directory, typed):
+    for n in range(60):  # many "Saint-…" communes must not hide the right one
+        factories.CommuneFactory(insee_code=f"{22100 + n}", name=f"Saint-Exemple-{n}")
+    malo = factories.CommuneFactory(insee_code="35288", name="Saint-Malo", department_code="35")
+    factories.ActorFactory(name="Coopérative malouine", commune=malo, pole=directory.redon)
+    response = client.get("/acteurs/", {"commune": typed})
+    assert response.status_code == HTTPStatus.OK
+    assert names(response) == ["Coopérative malouine"]
+
+
+def test_commune_filter_accepts_names_without_accents(client, directory):
+    plerin = factories.CommuneFactory(insee_code="22187", name="Plérin", department_code="22")
+    factories.ActorFactory(name="Ressourcerie de Plérin", commune=plerin, pole=directory.brest)
+    assert names(client.get("/acteurs/", {"commune": "plerin"})) == ["Ressourcerie de Plérin"]
+
+
+def test_an_ambiguous_commune_name_asks_for_the_insee_code(client, directory):
+    factories.CommuneFactory(insee_code="29150", name="Le Faou", department_code="29")
+    factories.CommuneFactory(insee_code="56999", name="Le Faou", department_code="56")
+    response = client.get("/acteurs/", {"commune": "le faou"}, HTTP_ACCEPT_LANGUAGE="fr")
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "saisissez plutôt le code INSEE" in response.content.decode()
