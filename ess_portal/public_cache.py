@@ -170,7 +170,9 @@ def form_errors(form) -> dict[str, list[str]]:
 def bad_request(errors: dict[str, list[str]]) -> JsonResponse:
     """The JSON body of a 400: a French sentence, then the message of each parameter at fault."""
     return JsonResponse(
-        {"error": gettext("Invalid query parameters."), "errors": errors}, status=HTTPStatus.BAD_REQUEST
+        {"error": gettext("Invalid query parameters."), "errors": errors},
+        status=HTTPStatus.BAD_REQUEST,
+        json_dumps_params={"ensure_ascii": False},
     )
 
 
