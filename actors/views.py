@@ -153,8 +153,15 @@ class MapView(FilteredMixin, TemplateView):
         context["total"] = queryset.count()
         context["actors"] = queryset[:MAP_TEXT_ALTERNATIVE_SIZE]
         pole = self.filterset.form.cleaned_data.get("pole") if self.filterset.is_valid() else None
-        context["poles_query"] = f"pole={pole.slug}" if pole else ""
+        context["geojson_url"] = _with_query(reverse("actors:geojson"), context["filter_query"])
+        context["poles_geojson_url"] = _with_query(
+            reverse("poles:geojson"), f"pole={pole.slug}" if pole else ""
+        )
         return context
+
+
+def _with_query(url: str, query: str) -> str:
+    return f"{url}?{query}" if query else url
 
 
 class MapEmbedView(MapView):

@@ -78,7 +78,7 @@ def test_map_page_has_filters_map_and_text_alternative(client, directory):
     assert response.status_code == HTTPStatus.OK
     content = response.content.decode()
     assert 'data-geojson="/api/acteurs.geojson?department=35"' in content
-    assert 'data-poles-geojson="/api/poles.geojson?"' in content
+    assert 'data-poles-geojson="/api/poles.geojson"' in content
     assert "Les Charpentiers du Pays de Redon" in content and "Théâtre du Ponant" not in content
     assert response.get("X-Frame-Options") == "DENY"
 
