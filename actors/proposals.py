@@ -15,8 +15,8 @@ from http import HTTPStatus
 from django.conf import settings
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django_ratelimit.core import is_ratelimited
-from redis.exceptions import RedisError
+
+from ess_portal.ratelimit import rate_limited
 
 from . import services
 from .forms import ActorProposalForm
@@ -27,21 +27,6 @@ FORM_TEMPLATE = "actors/actor_proposal_form.html"
 THANKS_TEMPLATE = "actors/actor_proposal_thanks.html"
 
 
-def _rate_limited(request) -> bool:
-    try:
-        return is_ratelimited(
-            request,
-            group="actors.proposal",
-            key="ip",
-            rate=settings.PROPOSAL_RATE,
-            method="POST",
-            increment=True,
-        )
-    except (RedisError, OSError):
-        logger.warning("Rate limit cache unavailable for proposals")
-        return not settings.RATELIMIT_FAIL_OPEN
-
-
 def actor_propose_view(request):
     """GET: the form; POST: record the proposal, then redirect to the thank-you page (``?merci``)."""
     if request.method == "GET" and "merci" in request.GET:
@@ -49,7 +34,7 @@ def actor_propose_view(request):
     form = ActorProposalForm(request.POST or None)
     if request.method != "POST":
         return render(request, FORM_TEMPLATE, {"form": form})
-    if _rate_limited(request):
+    if rate_limited(request, group="actors.proposal", rate=settings.PROPOSAL_RATE):
         return render(
             request, FORM_TEMPLATE, {"form": form, "rate_limited": True}, status=HTTPStatus.TOO_MANY_REQUESTS
         )

@@ -17,13 +17,13 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 
 from actors.models import Actor
+from ess_portal.ratelimit import rate_limited
 
 from . import services
 from .filters import EventFilter
 from .forms import RegistrationForm
 from .ics import calendar_for, event_calendar
 from .models import Event, Registration, RegistrationState, Workshop
-from .ratelimit import registration_rate_limited
 
 
 class FilteredEventListView(ListView):
@@ -119,7 +119,7 @@ class EventRegisterView(View):
 
     def post(self, request, slug):
         event = get_object_or_404(_event_queryset(), slug=slug)
-        if registration_rate_limited(request):
+        if rate_limited(request, group="events.registration", rate=settings.REGISTRATION_RATE):
             return render(
                 request, "events/rate_limited.html", {"event": event}, status=HTTPStatus.TOO_MANY_REQUESTS
             )
