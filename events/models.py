@@ -96,6 +96,10 @@ class RegistrationState(models.TextChoices):
     PAST = "past", _("Event over")
 
 
+#: Slugs that would hide a page of the site under /evenements/<slug>/.
+RESERVED_EVENT_SLUGS = frozenset({"archives"})
+
+
 class Event(Located, TimeStamped):
     class Kind(models.TextChoices):
         MEETING = "meeting", _("Thematic meeting")
@@ -233,6 +237,8 @@ class Event(Located, TimeStamped):
             errors["registration_closes_at"] = _("Registration must close after it opens.")
         if self.workshop_id and self.pole_id and self.workshop.pole_id != self.pole_id:
             errors["workshop"] = _("This workshop belongs to another pole.")
+        if self.slug in RESERVED_EVENT_SLUGS:
+            errors["slug"] = _("This address is reserved by the site: choose another slug.")
         if errors:
             raise ValidationError(errors)
 

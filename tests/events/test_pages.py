@@ -152,3 +152,13 @@ def test_the_workshop_page_runs_the_same_queries_for_one_or_fifty_rows(client):
     factories.EventFactory.create_batch(49, pole=workshop.pole, workshop=workshop)
 
     assert count_queries(client, workshop.get_absolute_url()) == one
+
+
+@pytest.mark.django_db
+def test_an_event_cannot_take_the_slug_of_the_archive_page():
+    from django.core.exceptions import ValidationError
+
+    event = factories.EventFactory.build(slug="archives", pole=factories.PoleFactory())
+    with pytest.raises(ValidationError) as error:
+        event.full_clean()
+    assert "slug" in error.value.message_dict
