@@ -237,6 +237,8 @@ REGISTRATION_PRIVACY_CONTACT = env.str("REGISTRATION_PRIVACY_CONTACT", default="
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_FAIL_OPEN = env.bool("RATELIMIT_FAIL_OPEN", default=True)
 RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
+# Behind a proxy: the request header that carries the client address (e.g. HTTP_X_REAL_IP); unset: REMOTE_ADDR.
+RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="") or None
 # Public "Proposer une organisation" form: submissions per client address (django-ratelimit rate).
 PROPOSAL_RATE = env.str("PROPOSAL_RATE", default="5/h")
 
