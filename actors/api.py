@@ -21,6 +21,7 @@ from ess_portal.public_cache import (
     cached_data_response,
     form_errors,
 )
+from ess_portal.ratelimit import api_rate_limited
 
 from .filters import actor_filter, with_map_position
 from .models import FAMILY_OF_FORM, LegalForm
@@ -76,6 +77,7 @@ def dumps(data) -> bytes:
 
 
 @require_GET
+@api_rate_limited("api.actors.geojson")
 def actors_geojson(request):
     """Published organisations matching the directory's filters (plus ``bbox``), cached and revalidable."""
 
@@ -155,6 +157,7 @@ def _csv_rows(queryset: QuerySet) -> Iterator[list]:
 
 
 @require_GET
+@api_rate_limited("api.actors.csv")
 def actors_csv(request):
     """The open-data CSV: UTF-8, a header row, one row per published organisation matching the filters."""
     try:

@@ -7,8 +7,17 @@ case "$1" in
     python manage.py migrate --noinput
     python manage.py load_reference_data
     python manage.py setup_roles
+    # Pages cached by the previous release must not outlive it.
+    python manage.py bump_cache_version
+    # gunicorn believes X-Forwarded-Proto only from these addresses: everyone when the TLS proxy in front
+    # is trusted (TRUST_PROXY_SSL_HEADER, see .env.example), otherwise only this container itself.
+    case "${TRUST_PROXY_SSL_HEADER:-false}" in
+      [Tt]rue|TRUE|1|[Yy]es|[Oo]n) trusted_proxies="*" ;;
+      *) trusted_proxies="127.0.0.1,::1" ;;
+    esac
     exec gunicorn ess_portal.wsgi:application --bind 0.0.0.0:8000 \
-      --workers "${WEB_CONCURRENCY:-3}" --access-logfile - --forwarded-allow-ips "${FORWARDED_ALLOW_IPS:-*}"
+      --workers "${WEB_CONCURRENCY:-3}" --access-logfile - \
+      --forwarded-allow-ips "${FORWARDED_ALLOW_IPS:-$trusted_proxies}"
     ;;
   worker)
     exec celery -A ess_portal worker --loglevel=INFO --concurrency "${WORKER_CONCURRENCY:-2}"

@@ -7,12 +7,18 @@ down, closed refuses them. The README explains the choice.
 """
 
 import logging
+from functools import wraps
+from http import HTTPStatus
 
 from django.conf import settings
+from django.http import JsonResponse
+from django.utils.translation import gettext
 from django_ratelimit.core import is_ratelimited
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
+
+_PERIOD_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
 def rate_limited(request, *, group: str, rate: str, method: str = "POST") -> bool:
@@ -26,3 +32,33 @@ def rate_limited(request, *, group: str, rate: str, method: str = "POST") -> boo
             "open" if settings.RATELIMIT_FAIL_OPEN else "closed",
         )
         return not settings.RATELIMIT_FAIL_OPEN
+
+
+def _period_seconds(rate: str) -> int:
+    """The window of a django-ratelimit rate: "300/m" → 60, "10/5m" → 300."""
+    period = rate.partition("/")[2]
+    return int(period[:-1] or 1) * _PERIOD_SECONDS[period[-1]]
+
+
+def api_rate_limited(group: str):
+    """Limit a public data view (GeoJSON, CSV) to ``settings.API_RATE`` GET requests per client address.
+
+    Over the limit the client gets a 429 with a French JSON message and a ``Retry-After`` header.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if rate_limited(request, group=group, rate=settings.API_RATE, method="GET"):
+                response = JsonResponse(
+                    {"error": gettext("Too many requests: please try again later.")},
+                    status=HTTPStatus.TOO_MANY_REQUESTS,
+                    json_dumps_params={"ensure_ascii": False},
+                )
+                response["Retry-After"] = str(_period_seconds(settings.API_RATE))
+                return response
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

@@ -11,8 +11,11 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from ess_portal.csp import tile_sources
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -65,6 +68,8 @@ INSTALLED_APPS[0] = "ess_portal.apps.PortalAdminConfig"
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "ess_portal.middleware.ContentSecurityPolicyMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "ess_portal.middleware.FrenchFirstLocaleMiddleware",
     "django.middleware.gzip.GZipMiddleware",
@@ -114,6 +119,11 @@ if not DATABASES["default"].get("ENGINE", "").startswith("django.db.backends."):
     )
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0 if DEBUG else 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # An unreachable server must fail fast: /sante/ is polled every few seconds and must answer 503.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=3)
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
@@ -240,6 +250,8 @@ RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
 RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="") or None
 # Public "Proposer une organisation" form: submissions per client address (django-ratelimit rate).
 PROPOSAL_RATE = env.str("PROPOSAL_RATE", default="5/h")
+# Public map data and open-data downloads: GET requests per client address.
+API_RATE = env.str("API_RATE", default="300/m")
 
 # Maps: django-leaflet draws every map; tiles come from a URL set here.
 MAP_TILES_URL = env.str("MAP_TILES_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
@@ -297,13 +309,64 @@ LOGGING = {
     },
 }
 
+# Security headers, on every response and in development too, so that the tests and the browser tests
+# see what production sends (README, "Security headers").
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "bluetooth",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+} | {"fullscreen": ["self"]}
+# django-csp 4. No inline script or style: pages load static/js and static/css only; the one inline
+# script (django-leaflet's map tag on an event page) carries the request's nonce. Map tiles are
+# allowed from the host of MAP_TILES_URL. Only the embeddable map may be framed (see
+# ess_portal.middleware.ContentSecurityPolicyMiddleware).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", *tile_sources(MAP_TILES_URL)],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
 if not DEBUG:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Behind a TLS-terminating proxy that sets X-Forwarded-Proto (and strips it from clients), say so
+    # with TRUST_PROXY_SSL_HEADER=True; trusting the header without such a proxy lets anyone pose as HTTPS.
+    if env.bool("TRUST_PROXY_SSL_HEADER", default=False):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    # Load balancers poll /sante/ over plain HTTP inside the private network.
+    SECURE_REDIRECT_EXEMPT = [r"^sante/$"]
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
-    X_FRAME_OPTIONS = "DENY"
+    LANGUAGE_COOKIE_SECURE = True

@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET
 
 from actors.api import GEOJSON_CONTENT_TYPE, dumps
 from ess_portal.public_cache import InvalidQuery, cached_data_response, form_errors
+from ess_portal.ratelimit import api_rate_limited
 
 from .filters import PoleFilter
 from .selectors import public_poles
@@ -37,6 +38,7 @@ def poles_feature_collection(params) -> dict:
 
 
 @require_GET
+@api_rate_limited("api.poles.geojson")
 def poles_geojson(request):
     """The poles and their territory outlines, with the same caching and revalidation as the actors."""
     return cached_data_response(
