@@ -8,8 +8,8 @@ from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from .geo import normalize_outline, validate_position
-from .widgets import GeoJSONMapField
+from .geo import LAT_RANGE, LON_RANGE, normalize_outline, validate_position
+from .widgets import Coordinates, GeoJSONMapField, PointMapWidget
 
 
 def https_formfield(db_field, **kwargs):
@@ -31,10 +31,76 @@ class OutlineField(GeoJSONMapField):
 
 
 class PointField(GeoJSONMapField):
-    """A point placed on the map: cleans to ``(latitude, longitude)`` or None."""
+    """A point placed on the map or typed as latitude and longitude: cleans to ``(latitude, longitude)`` or None.
+
+    The typed coordinates (:class:`~ess_portal.widgets.Coordinates`) are decimal degrees in WGS84; a decimal
+    comma is accepted. Both empty means no point; only one of the two, text that is not a number or a value
+    out of range is refused with a message that says which coordinate is wrong and how to write it.
+    """
 
     def __init__(self, **kwargs):
+        kwargs.setdefault("widget", PointMapWidget())
         super().__init__(geom_type="POINT", **kwargs)
+
+    def bound_data(self, data, initial):
+        if isinstance(data, Coordinates):
+            return data
+        return super().bound_data(data, initial)
+
+    def prepare_value(self, value):
+        if isinstance(value, Coordinates):
+            return value
+        return super().prepare_value(value)
+
+    def to_python(self, value):
+        if isinstance(value, Coordinates):
+            return self._point_from_coordinates(value)
+        return super().to_python(value)
+
+    @staticmethod
+    def _degrees(text: str, *, name: str, example: str, bounds: tuple[float, float]) -> float:
+        try:
+            value = float(text.replace(",", ".").replace("\u2212", "-"))
+        except ValueError:
+            raise ValidationError(
+                _("The %(name)s must be a number in decimal degrees, for example %(example)s."),
+                code="invalid_coordinate",
+                params={"name": name, "example": example},
+            ) from None
+        if not (bounds[0] <= value <= bounds[1]):
+            raise ValidationError(
+                _("The %(name)s must be between %(low)s and %(high)s degrees (you typed %(value)s)."),
+                code="coordinate_range",
+                params={"name": name, "low": int(bounds[0]), "high": int(bounds[1]), "value": text},
+            )
+        return value
+
+    def _point_from_coordinates(self, typed: Coordinates) -> dict | None:
+        latitude, longitude = typed.latitude.strip(), typed.longitude.strip()
+        if not latitude and not longitude:
+            return None
+        if not latitude or not longitude:
+            raise ValidationError(
+                _(
+                    "Give both the latitude and the longitude, or leave both empty to use the commune's "
+                    "position."
+                ),
+                code="incomplete_point",
+            )
+        errors = []
+        values = {}
+        for key, text, example, bounds in (
+            ("latitude", latitude, "47.65", LAT_RANGE),
+            ("longitude", longitude, "-2.08", LON_RANGE),
+        ):
+            name = _("latitude") if key == "latitude" else _("longitude")
+            try:
+                values[key] = self._degrees(text, name=name, example=example, bounds=bounds)
+            except ValidationError as error:
+                errors.append(error)
+        if errors:
+            raise ValidationError(errors)
+        return {"type": "Point", "coordinates": [values["longitude"], values["latitude"]]}
 
     def clean(self, value):
         geometry = super().clean(value)
@@ -53,16 +119,15 @@ class LocatedAdminForm(forms.ModelForm):
     """Model form mixin for a ``Located`` model (latitude/longitude floats) edited on a map.
 
     Put ``"position"`` and ``"use_commune_position"`` in the admin's fields or fieldsets instead of
-    ``latitude``/``longitude``. The point maps to the two columns both ways; ticking "use the commune's
-    position" (or leaving the map empty) clears them, and the public maps then place the object at its
-    commune's point and say the position is approximate. Placing a marker unticks the box
-    (``static/js/admin-map.js``). Without a point, the map opens on the commune, where the marker belongs.
+    ``latitude``/``longitude``. The point (a marker on the map, or the latitude and longitude typed in its
+    two inputs) maps to the two columns both ways; ticking "use the commune's position" (or leaving the
+    point empty) clears them, and the public maps then place the object at its commune's point and say the
+    position is approximate; the typed values are then ignored, mistakes included. Placing a marker or
+    typing a coordinate unticks the box (``static/js/admin-map.js``). Without a point, the map opens on the
+    commune, where the marker belongs.
     """
 
-    position = PointField(
-        label=capfirst(_("position on the map")),
-        help_text=_("Leave the map empty to use the commune's position."),
-    )
+    position = PointField(label=capfirst(_("position on the map")))
     use_commune_position = forms.BooleanField(
         label=capfirst(_("use the commune's position")),
         required=False,
@@ -88,8 +153,10 @@ class LocatedAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if cleaned.get("use_commune_position"):
+            self.errors.pop("position", None)  # the typed point is not used: its mistakes do not matter
         point = None if cleaned.get("use_commune_position") else cleaned.get("position")
-        if "position" in self.errors and not cleaned.get("use_commune_position"):
+        if "position" in self.errors:
             return cleaned
         self.instance.latitude, self.instance.longitude = point if point else (None, None)
         return cleaned

@@ -7,11 +7,16 @@ useful in it and nothing that needs GDAL: the map options are built by django-le
 ``leaflet.forms.js`` (``L.GeometryField`` / ``L.FieldStore``) and Leaflet.draw, and the value travels
 as GeoJSON text in a textarea. ``static/js/admin-map.js`` starts the maps; the template has no inline
 script, so a strict Content-Security-Policy holds.
+
+A point (:class:`PointMapWidget`) is also two labelled number inputs, latitude and longitude, so that a
+keyboard or screen-reader user places it without the mouse; the script keeps them and the marker in step,
+and the GeoJSON textarea is hidden from people (it still travels with the form, for the map script).
 """
 
 from __future__ import annotations
 
 import json
+from typing import NamedTuple
 
 from django import forms
 from django.templatetags.static import static
@@ -81,6 +86,114 @@ class MapWidget(forms.Textarea):
             options_id=f"{map_id}-options",
             djoptions=djoptions,
             with_forms=True,
+        )
+        return context
+
+
+class Coordinates(NamedTuple):
+    """What a person typed in a point widget's latitude and longitude inputs (raw text, not yet checked)."""
+
+    latitude: str
+    longitude: str
+
+
+def format_degrees(value: float) -> str:
+    """Decimal degrees as typed in a number input: at most six decimals (about 10 cm), no trailing zeros."""
+    return f"{value:.6f}".rstrip("0").rstrip(".")
+
+
+class PointMapWidget(MapWidget):
+    """A point placed on the map *or* typed as latitude and longitude in decimal degrees (WGS84).
+
+    The two number inputs are named ``<name>_latitude`` and ``<name>_longitude``; when the form sends them
+    they are what counts (the map script keeps them in step with the marker both ways), otherwise the
+    GeoJSON textarea does (a form posted by a script or a test). The field's label points at the latitude
+    input, so it is never the label of a hidden control.
+    """
+
+    def __init__(self, attrs=None):
+        super().__init__(geom_type="POINT", attrs=attrs)
+
+    @staticmethod
+    def subname(name: str, part: str) -> str:
+        return f"{name}_{part}"
+
+    def id_for_label(self, id_):
+        return f"{id_}_latitude" if id_ else id_
+
+    def value_from_datadict(self, data, files, name):
+        latitude, longitude = self.subname(name, "latitude"), self.subname(name, "longitude")
+        if latitude in data or longitude in data:
+            return Coordinates(data.get(latitude, ""), data.get(longitude, ""))
+        return super().value_from_datadict(data, files, name)
+
+    def value_omitted_from_data(self, data, files, name):
+        return all(
+            key not in data for key in (name, self.subname(name, "latitude"), self.subname(name, "longitude"))
+        )
+
+    def format_value(self, value):
+        if isinstance(value, Coordinates):
+            return ""
+        return super().format_value(value)
+
+    @staticmethod
+    def typed_coordinates(value) -> Coordinates:
+        """The latitude and longitude to show in the inputs for a value (typed text, GeoJSON text or dict)."""
+        if isinstance(value, Coordinates):
+            return value
+        if isinstance(value, str):
+            try:
+                value = json.loads(value) if value.strip() else None
+            except ValueError:
+                value = None
+        if isinstance(value, dict) and value.get("type") == "Feature":
+            value = value.get("geometry")
+        coordinates = value.get("coordinates") if isinstance(value, dict) else None
+        if isinstance(coordinates, list) and len(coordinates) >= 2:
+            try:
+                return Coordinates(
+                    format_degrees(float(coordinates[1])), format_degrees(float(coordinates[0]))
+                )
+            except (TypeError, ValueError):
+                pass
+        return Coordinates("", "")
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        widget_attrs = context["widget"]["attrs"]
+        field_id = context["field_id"]
+        hint_id = f"{field_id}_coordinates_hint"
+        # Django describes the field by its help text and errors: those belong to the inputs people use, not
+        # to the hidden textarea. The admin gives the help text the id of the labelled control (latitude).
+        described_by = [hint_id]
+        for ref in (widget_attrs.pop("aria-describedby", "") or "").split():
+            described_by.append(f"{field_id}_latitude_helptext" if ref == f"{field_id}_helptext" else ref)
+        invalid = widget_attrs.pop("aria-invalid", None)
+        widget_attrs.pop("required", None)
+        typed = self.typed_coordinates(value)
+        context.update(
+            hint_id=hint_id,
+            coordinate_inputs=[
+                {
+                    "name": self.subname(name, "latitude"),
+                    "id": f"{field_id}_latitude",
+                    "value": typed.latitude,
+                    "min": -90,
+                    "max": 90,
+                    "part": "latitude",
+                },
+                {
+                    "name": self.subname(name, "longitude"),
+                    "id": f"{field_id}_longitude",
+                    "value": typed.longitude,
+                    "min": -180,
+                    "max": 180,
+                    "part": "longitude",
+                },
+            ],
+            described_by=" ".join(described_by),
+            invalid=invalid,
         )
         return context
 
