@@ -14,9 +14,10 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from ess_portal.public_cache import cache_public_page
 
-from .filters import ActorFilter, actor_filter, distance_km, published_actors, with_map_position
+from .filters import ActorFilter, actor_filter, published_actors, with_map_position
 from .models import Actor
 from .public_forms import EmbedForm
+from .selectors import directory_rows, directory_values
 
 MAP_TEXT_ALTERNATIVE_SIZE = 50
 DISPLAY_PARAMETERS = {"page", "embed"}
@@ -68,12 +69,12 @@ class ActorListView(FilteredMixin, ListView):
     paginate_by = 20
 
     def get_queryset(self):
-        return self.filtered_queryset().prefetch_related("sectors")
+        return self.filtered_queryset()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        for actor in context["object_list"]:
-            actor.distance_km = distance_km(getattr(actor, "distance_sq", None))
+        # The paginator counts the bare filtered rows; the page itself is read as plain values.
+        context["object_list"] = directory_rows(directory_values(context["object_list"]))
         return context
 
 

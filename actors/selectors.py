@@ -1,0 +1,91 @@
+"""Reads of the directory list: the rows of one page as plain values, in a fixed number of queries.
+
+An uncached page of ``/acteurs/`` used to build three model instances per row (organisation, commune,
+pole) plus one per sector, reverse a URL and look up three translations per row in the template. Here a
+row is read with only the columns it shows, its sectors with one query on the link table (names come
+from a per-process table renewed with the public data version), and its strings are ready for the
+template.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext
+
+from ess_portal.public_cache import per_version
+
+from .filters import distance_km
+from .models import Actor, LegalForm, Sector
+from .templatetags.public_maps import km
+
+ROW_COLUMNS = ("pk", "name", "slug", "acronym", "legal_form", "commune__name", "pole__name")
+
+
+@dataclass(frozen=True, slots=True)
+class DirectoryRow:
+    """One organisation as a row of the directory shows it."""
+
+    name: str
+    acronym: str
+    url: str
+    legal_form: str
+    commune: str
+    membership: str
+    distance: str
+    sectors: tuple[str, ...]
+
+
+def directory_values(queryset: QuerySet) -> QuerySet:
+    """The filtered organisations as tuples of the columns a row shows (and the distance when sorted by it)."""
+    columns = list(ROW_COLUMNS)
+    if "distance_sq" in queryset.query.annotations:
+        columns.append("distance_sq")
+    return queryset.values_list(*columns)
+
+
+def _sector_table() -> dict[int, tuple[int, str]]:
+    """Sector id -> (rank in the sectors' own order, name)."""
+    return {pk: (rank, name) for rank, (pk, name) in enumerate(Sector.objects.values_list("pk", "name"))}
+
+
+def _sectors_of(actor_ids: list[int]) -> dict[int, tuple[str, ...]]:
+    if not actor_ids:
+        return {}
+    table = per_version("directory-sectors", _sector_table)
+    links: dict[int, list[tuple[int, str]]] = {}
+    for actor_id, sector_id in Actor.sectors.through.objects.filter(actor_id__in=actor_ids).values_list(
+        "actor_id", "sector_id"
+    ):
+        if sector_id in table:
+            links.setdefault(actor_id, []).append(table[sector_id])
+    return {actor_id: tuple(name for _rank, name in sorted(found)) for actor_id, found in links.items()}
+
+
+def directory_rows(values: Iterable[tuple]) -> list[DirectoryRow]:
+    """Rows of one page from ``directory_values()``: one more query, for all the page's sectors."""
+    records = list(values)
+    sectors = _sectors_of([record[0] for record in records])
+    prefix, _placeholder, suffix = reverse("actors:detail", kwargs={"slug": "slug"}).rpartition("slug")
+    legal_forms = {value: str(label) for value, label in LegalForm.choices}
+    member_of = gettext("member of %(pole)s")
+    away = gettext("%(distance)s away")
+    rows = []
+    for pk, name, slug, acronym, legal_form, commune, pole, *distance_sq in records:
+        distance = distance_km(distance_sq[0]) if distance_sq else None
+        rows.append(
+            DirectoryRow(
+                name=name,
+                acronym=acronym if acronym != name else "",
+                url=f"{prefix}{slug}{suffix}",
+                legal_form=legal_forms.get(legal_form, legal_form),
+                commune=commune,
+                membership=member_of % {"pole": pole} if pole else "",
+                distance=away % {"distance": km(distance)} if distance is not None else "",
+                sectors=sectors.get(pk, ()),
+            )
+        )
+    return rows
