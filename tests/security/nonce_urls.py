@@ -1,0 +1,31 @@
+"""URLs for the page-cache tests: the same cached view, once with an inline script that needs the CSP
+nonce, once without."""
+
+from collections import Counter
+
+from django.http import HttpResponse
+from django.template import engines
+from django.urls import include, path
+
+from ess_portal.public_cache import cache_public_page
+
+PAGE = engines["django"].from_string(
+    '<!doctype html><title>Carte</title>{% if nonce %}<script nonce="{{ request.csp_nonce }}">'
+    "window.loaded = true;</script>{% endif %}"
+)
+
+
+#: How many times each page was rendered (a page served from the cache is not).
+RENDERS: Counter[str] = Counter()
+
+
+def page(request, nonce: bool):
+    RENDERS[request.path] += 1
+    return HttpResponse(PAGE.render({"nonce": nonce}, request))
+
+
+urlpatterns = [
+    path("avec-script/", cache_public_page(page), {"nonce": True}),
+    path("sans-script/", cache_public_page(page), {"nonce": False}),
+    path("", include("ess_portal.urls")),
+]

@@ -1,0 +1,39 @@
+"""The public map data and the CSV download are rate-limited per client address, with a French answer."""
+
+import json
+from http import HTTPStatus
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+ENDPOINTS = ["/api/acteurs.geojson", "/api/poles.geojson", "/donnees/acteurs.csv"]
+
+
+@pytest.fixture
+def api_rate(settings):
+    # Per hour: a per-minute window could reset in the middle of the test.
+    settings.API_RATE = "3/h"
+    settings.RATELIMIT_ENABLE = True
+
+
+@pytest.mark.parametrize("url", ENDPOINTS)
+def test_a_client_over_the_api_rate_gets_a_429_in_french(client, public_site, api_rate, url):
+    statuses = [client.get(url).status_code for _ in range(3)]
+
+    refused = client.get(url)
+
+    assert statuses == [HTTPStatus.OK] * 3
+    assert refused.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    assert refused["Content-Type"] == "application/json"
+    assert json.loads(refused.content) == {"error": "Trop de requêtes : veuillez réessayer un peu plus tard."}
+    assert refused["Retry-After"] == "3600"
+
+
+def test_the_limit_counts_each_client_address_separately(client, public_site, api_rate):
+    for _ in range(4):
+        client.get("/api/acteurs.geojson", REMOTE_ADDR="192.0.2.1")
+
+    other_client = client.get("/api/acteurs.geojson", REMOTE_ADDR="192.0.2.2")
+
+    assert other_client.status_code == HTTPStatus.OK
