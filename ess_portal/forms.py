@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from .geo import LAT_RANGE, LON_RANGE, normalize_outline, validate_position
-from .widgets import Coordinates, GeoJSONMapField, PointMapWidget
+from .widgets import Coordinates, GeoJSONMapField, LabelledSplitDateTime, PointMapWidget
 
 
 def https_formfield(db_field, **kwargs):
@@ -124,7 +125,8 @@ class LocatedAdminForm(forms.ModelForm):
     point empty) clears them, and the public maps then place the object at its commune's point and say the
     position is approximate; the typed values are then ignored, mistakes included. Placing a marker or
     typing a coordinate unticks the box (``static/js/admin-map.js``). Without a point, the map opens on the
-    commune, where the marker belongs.
+    commune, where the marker belongs. The admin's date-and-time inputs get a label each
+    (:class:`~ess_portal.widgets.LabelledSplitDateTime`).
     """
 
     position = PointField(label=capfirst(_("position on the map")))
@@ -139,6 +141,9 @@ class LocatedAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if type(field.widget) is AdminSplitDateTime:
+                field.widget = LabelledSplitDateTime(attrs=field.widget.attrs)
         instance = self.instance
         if instance.latitude is not None and instance.longitude is not None:
             self.initial.setdefault(

@@ -19,6 +19,7 @@ import json
 from typing import NamedTuple
 
 from django import forms
+from django.contrib.admin.widgets import AdminSplitDateTime
 from django.templatetags.static import static
 from leaflet import PLUGIN_FORMS, PLUGINS
 from leaflet.templatetags.leaflet_tags import leaflet_map
@@ -215,3 +216,14 @@ class GeoJSONMapField(forms.JSONField):
         if isinstance(value, str) and value.strip() in ("", "null"):
             return None
         return super().to_python(value)
+
+
+class LabelledSplitDateTime(AdminSplitDateTime):
+    """The admin's date and time inputs, each with its own ``<label>`` (Django's template prints "Date:"
+    and "Time:" as bare text, so screen readers announce two unnamed fields). The field's label points
+    at the date input."""
+
+    template_name = "ess_portal/widgets/split_datetime.html"
+
+    def id_for_label(self, id_):
+        return f"{id_}_0" if id_ else id_

@@ -29,10 +29,14 @@
         field.addTo(map);
         var textarea = document.getElementById(fieldId);
 
-        function changed() {
+        function untick() {
           document.querySelectorAll('[data-clears-map="' + fieldId + '"]').forEach(function (box) {
             box.checked = false;
           });
+        }
+
+        function changed() {
+          untick();
           textarea.dispatchEvent(new Event("change", { bubbles: true }));
         }
 
@@ -41,7 +45,7 @@
           var inputs = coordinateInputs(container);
           enableDirectPlacement(map, field, changed, inputs);
           if (inputs) {
-            enableTypedCoordinates(map, field, changed, inputs);
+            enableTypedCoordinates(map, field, changed, inputs, untick);
           }
         }
       }
@@ -123,8 +127,11 @@
 
   /* Typing in the inputs moves the marker once both hold a valid coordinate; emptying both removes it.
    * Anything else (one of the two, out of range) waits: the server explains what is wrong on save. */
-  function enableTypedCoordinates(map, field, changed, inputs) {
+  function enableTypedCoordinates(map, field, changed, inputs, untick) {
     function typed() {
+      if (inputs.latitude.value || inputs.longitude.value) {
+        untick(); /* a precise point is being typed: the commune's position is no longer wanted */
+      }
       var latitude = parseDegrees(inputs.latitude, -90, 90);
       var longitude = parseDegrees(inputs.longitude, -180, 180);
       if (latitude === "" && longitude === "") {

@@ -1,7 +1,8 @@
 """The admin's GDAL-free map widget in a real browser: draw a pole's outline, place an organisation's
-marker, save, and find both in the public map data."""
+marker, save, and find both in the public map data; and place a point with the keyboard alone."""
 
 import json
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -18,8 +19,9 @@ PASSWORD = "correct horse battery staple"
 
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
-    """Coordinators and visitors browse in French."""
-    return {**browser_context_args, "locale": "fr-FR"}
+    """Coordinators and visitors browse in French; axe-core is injected as a script, which the site's
+    Content-Security-Policy would block."""
+    return {**browser_context_args, "locale": "fr-FR", "bypass_csp": True}
 
 
 @pytest.fixture
@@ -71,6 +73,8 @@ def test_draw_an_outline_and_place_a_marker_then_find_them_on_the_public_map(pag
     page.mouse.click(box["x"] + box["width"] * 0.4, box["y"] + box["height"] * 0.4)
     expect(page.locator("#id_position")).not_to_have_value("")
     expect(page.locator("#id_use_commune_position")).not_to_be_checked()
+    expect(page.get_by_label("Latitude", exact=True)).not_to_have_value("")  # the inputs follow the marker
+    expect(page.get_by_label("Longitude", exact=True)).not_to_have_value("")
     page.locator("input[name=_save]").click()
     expect(page.locator(".messagelist .success")).to_be_visible()
 
@@ -122,6 +126,9 @@ def test_place_an_event_venue_by_clicking_then_dragging_the_marker(page, live_se
     page.mouse.move(box["x"] + box["width"] * 0.7, box["y"] + box["height"] * 0.3, steps=8)
     page.mouse.up()
     expect(page.locator("#id_position")).not_to_have_value(first)
+    dragged_to = json.loads(page.locator("#id_position").input_value())["coordinates"]
+    assert float(page.get_by_label("Longitude", exact=True).input_value()) == pytest.approx(dragged_to[0])
+    assert float(page.get_by_label("Latitude", exact=True).input_value()) == pytest.approx(dragged_to[1])
     page.locator("input[name=_save]").click()
     expect(page.locator(".messagelist .success")).to_be_visible()
 
@@ -129,3 +136,59 @@ def test_place_an_event_venue_by_clicking_then_dragging_the_marker(page, live_se
     assert event.latitude is not None and event.longitude is not None
     dragged = json.loads(first)
     assert (event.longitude, event.latitude) != tuple(dragged["coordinates"])
+
+
+def tab_to(page, selector: str, *, backwards: bool = False, limit: int = 80) -> None:
+    """Press Tab (or Shift+Tab) until the element matching ``selector`` has the focus."""
+    for _ in range(limit):
+        if page.evaluate("s => document.activeElement && document.activeElement.matches(s)", selector):
+            return
+        page.keyboard.press("Shift+Tab" if backwards else "Tab")
+    raise AssertionError(f"{selector} never received the focus from the keyboard")
+
+
+def test_place_a_point_with_the_keyboard_only_and_find_it_on_the_public_map(page, live_server, data):
+    user, _pole, actor = data
+    login(page, live_server, user)
+    page.goto(f"{live_server.url}/admin/actors/actor/{actor.pk}/change/")
+    expect(page.locator("#id-position-map.leaflet-container")).to_be_visible()
+    expect(page.locator("#id_position")).to_be_hidden()  # the GeoJSON is for the script, not for people
+    expect(page.get_by_label("Latitude", exact=True)).to_have_attribute(
+        "aria-describedby", re.compile("hint")
+    )
+
+    tab_to(page, "#id_position_latitude")
+    page.keyboard.type("47.6512")
+    page.keyboard.press("Tab")
+    page.keyboard.type("-2.0843")
+    # Typing moved the marker onto the map and unticked "use the commune's position".
+    expect(page.locator("#id-position-map .leaflet-marker-icon")).to_have_count(1)
+    expect(page.locator("#id_use_commune_position")).not_to_be_checked()
+    assert json.loads(page.locator("#id_position").input_value())["coordinates"] == [-2.0843, 47.6512]
+
+    tab_to(page, "input[name=_save]")
+    page.keyboard.press("Enter")
+    expect(page.locator(".messagelist .success")).to_be_visible()
+
+    actors = page.request.get(f"{live_server.url}/api/acteurs.geojson").json()
+    [marker] = [f for f in actors["features"] if f["properties"]["name"] == "Les Charpentiers"]
+    assert marker["geometry"]["coordinates"] == pytest.approx([-2.0843, 47.6512])
+    assert marker["properties"]["approximate"] is False
+
+
+def test_a_half_typed_point_is_refused_with_an_error_announced_on_the_inputs(page, live_server, data):
+    user, _pole, actor = data
+    login(page, live_server, user)
+    page.goto(f"{live_server.url}/admin/actors/actor/{actor.pk}/change/")
+    tab_to(page, "#id_position_latitude")
+    page.keyboard.type("47.65")
+    tab_to(page, "input[name=_save]")
+    page.keyboard.press("Enter")
+
+    latitude = page.get_by_label("Latitude", exact=True)
+    expect(latitude).to_have_attribute("aria-invalid", "true")
+    error = page.locator("#id_position_error")
+    expect(error).to_contain_text("Indiquez à la fois la latitude et la longitude")
+    assert "id_position_error" in latitude.get_attribute("aria-describedby")
+    assert not axe_violations(page)
+    assert Actor.objects.get(pk=actor.pk).latitude is None
