@@ -186,6 +186,13 @@ def test_admin_login_and_map_widgets_run_without_any_policy_violation(watched_pa
     page.goto(f"{live_server.url}/admin/actors/actor/{site['actor'].pk}/change/")
     position_map = expect_map_drawn(page, "#id-position-map")
     expect(position_map.locator(".leaflet-marker-icon")).to_have_count(1)
+    page.locator("#id_commune").locator("xpath=..").locator(".select2-selection").click()
+    page.keyboard.type("Red")
+    expect(page.locator(".select2-results__option", has_text="Redon")).to_be_visible()
+    assert_clean(page)
+
+    page.goto(f"{live_server.url}/admin/actors/actor/?pole__id__exact={site['pole'].pk}")
+    expect(page.locator("#result_list")).to_contain_text("Les Charpentiers")
     assert_clean(page)
 
     page.goto(f"{live_server.url}/admin/events/event/{site['event'].pk}/change/")
