@@ -40,6 +40,11 @@ def example_environment(**overrides: str) -> dict[str, str]:
 def run_django(code: str, environment: dict[str, str], timeout: float = 60) -> dict:
     """Run ``code`` after ``django.setup()`` in a fresh Python with only ``environment`` (plus PATH) set;
     the code prints one JSON object as its last line, returned here."""
+    return run_django_with_output(code, environment, timeout)[0]
+
+
+def run_django_with_output(code: str, environment: dict[str, str], timeout: float = 60) -> tuple[dict, list]:
+    """Like ``run_django``, also returning the lines printed before the JSON object (the logs)."""
     script = "import django, json, os\ndjango.setup()\n" + code
     env = {
         "PATH": os.environ.get("PATH", ""),
@@ -51,4 +56,5 @@ def run_django(code: str, environment: dict[str, str], timeout: float = 60) -> d
         [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
     )
     assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    *output, last = result.stdout.strip().splitlines()
+    return json.loads(last), output

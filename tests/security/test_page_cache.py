@@ -9,7 +9,7 @@ from django.test import override_settings
 
 from ess_portal.public_cache import data_version
 
-from .nonce_urls import RENDERS
+from .urls import RENDERS
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +38,7 @@ def renders():
     return RENDERS
 
 
-@pytest.mark.urls("tests.security.nonce_urls")
+@pytest.mark.urls("tests.security.urls")
 def test_a_page_with_a_nonce_is_rendered_afresh_for_each_visitor(client, renders):
     first = client.get("/avec-script/")
     second = client.get("/avec-script/")
@@ -50,7 +50,7 @@ def test_a_page_with_a_nonce_is_rendered_afresh_for_each_visitor(client, renders
     assert renders["/avec-script/"] == 2
 
 
-@pytest.mark.urls("tests.security.nonce_urls")
+@pytest.mark.urls("tests.security.urls")
 def test_a_page_without_a_nonce_is_still_cached(client, renders):
     first = client.get("/sans-script/")
     second = client.get("/sans-script/")

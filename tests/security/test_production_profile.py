@@ -1,10 +1,12 @@
 """The production profile (DEBUG=False) with the variables of .env.example: Django's deployment checks
 pass, and HTTPS, the proxy header, the database and static files are set up as documented."""
 
+import json
 import subprocess
 import sys
+from http import HTTPStatus
 
-from .conftest import ROOT, example_environment, run_django
+from .conftest import ROOT, example_environment, run_django, run_django_with_output
 
 SETTINGS_REPORT = """
 from django.conf import settings
@@ -72,3 +74,30 @@ def test_tiles_from_subdomains_are_allowed_by_a_wildcard():
     )
 
     assert report["img_src"] == ["'self'", "data:", "https://*.tile.openstreetmap.fr"]
+
+
+FAIL_A_REQUEST = """
+from django.core import mail
+from django.test import Client, override_settings
+with override_settings(
+    ROOT_URLCONF="tests.security.urls", EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"
+):
+    response = Client(raise_request_exception=False).get("/erreur/", secure=True)
+print(json.dumps({
+    "status": response.status_code,
+    "body": response.content.decode(),
+    "mails": [(message.to, message.body) for message in mail.outbox],
+}))
+"""
+
+
+def test_a_server_error_is_mailed_and_logged_never_shown():
+    report, logs = run_django_with_output(FAIL_A_REQUEST, example_environment(ALLOWED_HOSTS="testserver"))
+
+    assert report["status"] == HTTPStatus.INTERNAL_SERVER_ERROR
+    assert "secret internal detail" not in report["body"] and "Traceback" not in report["body"]
+    [(recipients, body)] = report["mails"]
+    assert recipients == ["admin@example.org"] and "secret internal detail" in body
+    error = json.loads(logs[-1])
+    assert error["level"] == "ERROR" and error["logger"] == "django.request"
+    assert "secret internal detail" in error["exc_info"]

@@ -1,5 +1,5 @@
-"""URLs for the page-cache tests: the same cached view, once with an inline script that needs the CSP
-nonce, once without."""
+"""URLs of the security tests: the same cached view, once with an inline script that needs the CSP
+nonce, once without; and a view that fails, for the production error handling."""
 
 from collections import Counter
 
@@ -24,7 +24,12 @@ def page(request, nonce: bool):
     return HttpResponse(PAGE.render({"nonce": nonce}, request))
 
 
+def broken(request):
+    raise RuntimeError("secret internal detail of the failure")
+
+
 urlpatterns = [
+    path("erreur/", broken),
     path("avec-script/", cache_public_page(page), {"nonce": True}),
     path("sans-script/", cache_public_page(page), {"nonce": False}),
     path("", include("ess_portal.urls")),
