@@ -118,9 +118,14 @@ class ActorProposalForm(forms.Form):
     description = forms.CharField(
         label=_("What does it do?"), max_length=3000, widget=forms.Textarea(attrs={"rows": 5})
     )
-    proposer_name = forms.CharField(label=_("Your name"), max_length=200)
+    # autocomplete tokens let browsers fill in the person's own details (WCAG 1.3.5, identify input purpose).
+    proposer_name = forms.CharField(
+        label=_("Your name"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
     proposer_email = forms.EmailField(
-        label=_("Your email"), help_text=_("Only used to tell you whether the organisation was added.")
+        label=_("Your email"),
+        help_text=_("Only used to tell you whether the organisation was added."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     fax = forms.CharField(label=_("Leave this field empty"), required=False)
 

@@ -20,10 +20,14 @@ class OrganisationChoiceField(forms.ModelChoiceField):
 
 
 class RegistrationForm(forms.Form):
-    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    # autocomplete tokens let browsers fill in the person's own details (WCAG 1.3.5, identify input purpose).
+    full_name = forms.CharField(
+        label=_("Full name"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
     email = forms.EmailField(
         label=_("Email"),
         max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         help_text=_("We send a confirmation link to this address."),
     )
     organisation = OrganisationChoiceField(
@@ -36,6 +40,7 @@ class RegistrationForm(forms.Form):
         label=_("Or your organisation's name"),
         max_length=200,
         required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
         help_text=_("If your organisation is not in the list (optional for events open to all)."),
     )
     consent = forms.BooleanField(
