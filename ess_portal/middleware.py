@@ -1,5 +1,6 @@
 """Request middleware of the portal."""
 
+from csp.constants import SELF
 from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
@@ -23,16 +24,19 @@ class FrenchFirstLocaleMiddleware(LocaleMiddleware):
 
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
-    """django-csp's middleware, with one rule for framing shared with Django's clickjacking protection.
+    """django-csp's middleware, with framing decided once, by Django's clickjacking protection.
 
-    A response marked ``xframe_options_exempt`` (only the embeddable map, ``/carte/?embed=1``) may be
-    framed by any site, so its ``frame-ancestors`` becomes ``*``; every other response keeps the
-    ``frame-ancestors`` of ``CONTENT_SECURITY_POLICY`` (``'none'``), matching ``X-Frame-Options: DENY``.
-    One decorator thus opens both protections together, and nothing else can be framed.
+    ``frame-ancestors`` follows ``X-Frame-Options`` (set earlier by ``XFrameOptionsMiddleware``): a
+    response marked ``xframe_options_exempt`` (only the embeddable map, ``/carte/?embed=1``) may be framed
+    by any site (``*``), one marked ``xframe_options_sameorigin`` by the portal itself (``'self'``), and
+    every other response by nobody (``'none'`` from ``CONTENT_SECURITY_POLICY``, with ``DENY``). One
+    decorator thus opens both protections together, and nothing else can be framed.
     """
 
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only=report_only)
         if getattr(response, "xframe_options_exempt", False):
             parts.replace = {**(parts.replace or {}), "frame-ancestors": ["*"]}
+        elif response.get("X-Frame-Options", "").upper() == "SAMEORIGIN":
+            parts.replace = {**(parts.replace or {}), "frame-ancestors": [SELF]}
         return parts

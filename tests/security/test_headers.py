@@ -115,6 +115,14 @@ def test_the_embeddable_map_can_be_framed_by_any_site(client, public_site):
         assert_security_headers(response)
 
 
+@pytest.mark.urls("tests.security.urls")
+def test_a_page_framable_by_the_portal_only_says_so_in_both_headers(client):
+    response = client.get("/apercu/")
+
+    assert response["X-Frame-Options"] == "SAMEORIGIN"
+    assert policy(response)["frame-ancestors"] == ["'self'"]
+
+
 @pytest.mark.parametrize(
     "url", ["/", "/carte/", "/carte/?embed=", "/acteurs/", "/integrer/", "/admin/login/"]
 )

@@ -77,10 +77,14 @@ def test_tiles_from_subdomains_are_allowed_by_a_wildcard():
 
 
 FAIL_A_REQUEST = """
+from django.conf import settings
 from django.core import mail
 from django.test import Client, override_settings
-with override_settings(
-    ROOT_URLCONF="tests.security.urls", EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"
+plain_static = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+with override_settings(  # no collectstatic here: the error page finds its stylesheet without a manifest
+    ROOT_URLCONF="tests.security.urls",
+    EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+    STORAGES=plain_static,
 ):
     response = Client(raise_request_exception=False).get("/erreur/", secure=True)
 print(json.dumps({

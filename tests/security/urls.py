@@ -1,11 +1,12 @@
 """URLs of the security tests: the same cached view, once with an inline script that needs the CSP
-nonce, once without; and a view that fails, for the production error handling."""
+nonce, once without; a view the portal may frame; a view that fails, for the production error handling."""
 
 from collections import Counter
 
 from django.http import HttpResponse
 from django.template import engines
 from django.urls import include, path
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from ess_portal.public_cache import cache_public_page
 
@@ -24,12 +25,18 @@ def page(request, nonce: bool):
     return HttpResponse(PAGE.render({"nonce": nonce}, request))
 
 
+@xframe_options_sameorigin
+def framed_by_the_portal(request):
+    return HttpResponse("<!doctype html><title>Aperçu</title>")
+
+
 def broken(request):
     raise RuntimeError("secret internal detail of the failure")
 
 
 urlpatterns = [
     path("erreur/", broken),
+    path("apercu/", framed_by_the_portal),
     path("avec-script/", cache_public_page(page), {"nonce": True}),
     path("sans-script/", cache_public_page(page), {"nonce": False}),
     path("", include("ess_portal.urls")),
