@@ -7,6 +7,7 @@ down, closed refuses them. The README explains the choice.
 """
 
 import logging
+import re
 from functools import wraps
 from http import HTTPStatus
 
@@ -18,6 +19,8 @@ from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
 
+#: django-ratelimit's rate syntax: a count, then per an optional multiple of s, m, h or d ("300/m").
+RATE = re.compile(r"(\d+)/(\d*)([smhdSMHD])?")
 _PERIOD_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
@@ -35,9 +38,9 @@ def rate_limited(request, *, group: str, rate: str, method: str = "POST") -> boo
 
 
 def _period_seconds(rate: str) -> int:
-    """The window of a django-ratelimit rate: "300/m" → 60, "10/5m" → 300."""
-    period = rate.partition("/")[2]
-    return int(period[:-1] or 1) * _PERIOD_SECONDS[period[-1]]
+    """The window of a django-ratelimit rate, read as it reads it: "300/m" → 60, "10/5m" → 300."""
+    _count, multiplier, unit = RATE.match(rate).groups()
+    return int(multiplier or 1) * _PERIOD_SECONDS[(unit or "s").lower()]
 
 
 def api_rate_limited(group: str):

@@ -5,6 +5,7 @@ are safe for development (``make run``: SQLite, eager Celery, console email); ``
 the hardened production profile and refuses to start without the variables production needs.
 """
 
+import re
 import sys
 import warnings
 from pathlib import Path
@@ -252,6 +253,8 @@ RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="") or None
 PROPOSAL_RATE = env.str("PROPOSAL_RATE", default="5/h")
 # Public map data and open-data downloads: GET requests per client address.
 API_RATE = env.str("API_RATE", default="300/m")
+if not re.fullmatch(r"\d+/\d*[smhd]?", API_RATE):
+    _fail(f"API_RATE is malformed ({API_RATE!r}): expected a django-ratelimit rate such as 300/m.")
 
 # Maps: django-leaflet draws every map; tiles come from a URL set here.
 MAP_TILES_URL = env.str("MAP_TILES_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")

@@ -1,9 +1,13 @@
 """The public map data and the CSV download are rate-limited per client address, with a French answer."""
 
 import json
+import subprocess
+import sys
 from http import HTTPStatus
 
 import pytest
+
+from .conftest import ROOT
 
 pytestmark = pytest.mark.django_db
 
@@ -37,3 +41,17 @@ def test_the_limit_counts_each_client_address_separately(client, public_site, ap
     other_client = client.get("/api/acteurs.geojson", REMOTE_ADDR="192.0.2.2")
 
     assert other_client.status_code == HTTPStatus.OK
+
+
+def test_a_malformed_api_rate_stops_start_up_with_a_clear_message():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env={"PATH": "/usr/bin:/bin", "API_RATE": "beaucoup"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode != 0
+    assert "API_RATE is malformed ('beaucoup')" in result.stderr
