@@ -6,12 +6,14 @@ three always return the same organisations for the same query string.
 
 from __future__ import annotations
 
+import copy
 from math import cos, radians
 
 import django_filters
 from django import forms
 from django.db.models import ExpressionWrapper, F, FloatField, QuerySet, TextChoices, Value
 from django.forms.utils import flatatt
+from django.http import QueryDict
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -238,6 +240,27 @@ class ActorFilter(django_filters.FilterSet):
         model = Actor
         fields = ["q", "pole", "sector", "family", "department", "commune", "sort", "near", "bbox"]
         form = ActorFilterForm
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+        """As django-filter's, except that each filter is copied shallowly rather than deeply.
+
+        No filter attribute (label, queryset, choices) changes per request: only ``model``, ``parent``
+        and the method binding are set, on the copy. The deep copies were a fifth of an uncached
+        directory page.
+        """
+        if queryset is None:
+            queryset = self._meta.model._default_manager.all()
+        self.is_bound = data is not None
+        self.data = data or QueryDict()
+        self.queryset = queryset
+        self.request = request
+        self.form_prefix = prefix
+        self.filters = {name: copy.copy(filter_) for name, filter_ in self.base_filters.items()}
+        for filter_ in self.filters.values():
+            filter_.model = queryset.model
+            filter_.parent = self
+            if filter_.method is not None:
+                filter_.method = filter_.method  # binds a new FilterMethod to this copy, not the original
 
     def get_form_class(self):
         """The form class, built once per process: django-filter builds a new class for every request."""

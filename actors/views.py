@@ -6,18 +6,20 @@ import json
 from http import HTTPStatus
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.safestring import mark_safe
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.generic import DetailView, ListView, TemplateView
 
-from ess_portal.public_cache import cache_public_page
+from ess_portal.public_cache import cache_public_page, data_version, public_cache_seconds, remember
 
 from .filters import ActorFilter, actor_filter, published_actors, with_map_position
 from .models import Actor
 from .public_forms import EmbedForm
-from .selectors import directory_rows, directory_values
+from .selectors import directory_rows
 
 MAP_TEXT_ALTERNATIVE_SIZE = 50
 DISPLAY_PARAMETERS = {"page", "embed"}
@@ -63,7 +65,13 @@ class FilteredMixin:
 
 @method_decorator(cache_public_page, name="dispatch")
 class ActorListView(FilteredMixin, ListView):
-    """The directory: search, filters, sort, pagination; the same filters as the map and the CSV."""
+    """The directory: search, filters, sort, pagination; the same filters as the map and the CSV.
+
+    Visitors with a session bypass the page cache; for them the filter form and the results (count,
+    rows, pagination) are template fragments cached per data version, language and query string, so
+    paging back and forth or sharing a search renders only the layout. A miss costs three small
+    queries (see ``actors.selectors``) and the count, itself remembered per data version.
+    """
 
     template_name = "actors/actor_list.html"
     paginate_by = 20
@@ -71,11 +79,36 @@ class ActorListView(FilteredMixin, ListView):
     def get_queryset(self):
         return self.filtered_queryset()
 
+    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
+        return RememberedCountPaginator(
+            queryset,
+            per_page,
+            orphans=orphans,
+            allow_empty_first_page=allow_empty_first_page,
+            count_key=f"directory-count:{filter_query(self.request.GET)}",
+        )
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        # The paginator counts the bare filtered rows; the page itself is read as plain values.
-        context["object_list"] = directory_rows(directory_values(context["object_list"]))
+        page = context["object_list"]
+        # Read only if the results fragment is not cached for this data version, language and query.
+        context["object_list"] = SimpleLazyObject(lambda: directory_rows(page))
+        context["data_version"] = data_version()
+        context["fragment_seconds"] = public_cache_seconds()
         return context
+
+
+class RememberedCountPaginator(Paginator):
+    """A paginator whose count is computed once per data version for the same filters (paging through
+    a search counts its matches once)."""
+
+    def __init__(self, *args, count_key: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.count_key = count_key
+
+    @cached_property
+    def count(self) -> int:
+        return remember(self.count_key, self.object_list.count)
 
 
 def organization_json_ld(actor: Actor, request) -> str:

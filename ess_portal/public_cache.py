@@ -41,8 +41,12 @@ VERSION_KEY = "public:data-version"
 _ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 
-def _timeout() -> int:
+def public_cache_seconds() -> int:
+    """How long a cached public page or fragment may live, whatever the data version says."""
     return getattr(settings, "PUBLIC_CACHE_SECONDS", 300)
+
+
+_timeout = public_cache_seconds
 
 
 def _cache_get(key: str):
