@@ -338,3 +338,35 @@ def test_registration_form_uses_the_phone_width_and_the_consent_box_sits_by_its_
     assert abs(box["y"] - label["y"]) < 12 and box["x"] < label["x"]  # side by side, box first
     submit = page.get_by_role("button", name="S’inscrire").bounding_box()
     assert submit["height"] >= 44
+
+
+# ------------------------------------------------------------------------------------ without JavaScript
+
+
+def test_register_without_javascript(browser, live_server, site):
+    context = browser.new_context(locale="fr-FR", java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_server.url + site["event"].get_absolute_url())
+    expect(page.locator("#event-map")).not_to_have_class("leaflet-container")  # no script ran
+
+    page.get_by_label("Prénom et nom").fill("Yann Le Bihan")
+    page.get_by_label("E-mail").fill("yann@example.org")
+    page.get_by_label("Ou le nom de votre organisation").fill("Collectif des jardins")
+    page.get_by_label("J’accepte que le pôle traite ces informations").check()
+    page.get_by_role("button", name="S’inscrire").click()
+
+    expect(page.get_by_text("C’est presque fini")).to_be_visible()
+    assert Registration.objects.get(email="yann@example.org").organisation_name == "Collectif des jardins"
+    context.close()
+
+
+def test_a_form_sent_without_its_cookie_gets_a_french_accessible_page(page, live_server, site):
+    page.goto(live_server.url + site["event"].get_absolute_url())
+    page.context.clear_cookies()  # a browser that refuses cookies
+    page.get_by_label("Prénom et nom").fill("Yann Le Bihan")
+    page.get_by_role("button", name="S’inscrire").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Le formulaire n’a pas pu être envoyé")
+    expect(page.get_by_text("autorisez-les pour ce site")).to_be_visible()
+    assert_no_violation(page)
+    assert not Registration.objects.filter(full_name="Yann Le Bihan").exists()
