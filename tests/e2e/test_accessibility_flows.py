@@ -370,3 +370,16 @@ def test_a_form_sent_without_its_cookie_gets_a_french_accessible_page(page, live
     expect(page.get_by_text("autorisez-les pour ce site")).to_be_visible()
     assert_no_violation(page)
     assert not Registration.objects.filter(full_name="Yann Le Bihan").exists()
+
+
+@pytest.mark.parametrize(
+    "path", ["/admin/", "/admin/actors/actor/{actor}/change/", "/admin/events/event/{event}/change/"]
+)
+def test_back_office_pages_do_not_scroll_sideways_on_a_phone(page, live_server, site, coordinator, path):
+    factories.RegistrationFactory(event=site["event"], status=Registration.Status.PENDING)
+    login(page, live_server, coordinator)
+    page.set_viewport_size(PHONE)
+    page.goto(live_server.url + path.format(actor=site["actor"].pk, event=site["event"].pk))
+
+    width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert width[0] <= width[1], f"{path} is {width[0]} px wide on a {width[1]} px screen"
