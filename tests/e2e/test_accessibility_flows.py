@@ -312,9 +312,10 @@ PUBLIC_PAGES = [
 ]
 
 
+@pytest.mark.parametrize("width", [375, 320])  # a common phone, and WCAG 1.4.10's reflow width
 @pytest.mark.parametrize("path", PUBLIC_PAGES)
-def test_public_page_does_not_scroll_sideways_on_a_phone(page, live_server, site, path):
-    page.set_viewport_size(PHONE)
+def test_public_page_does_not_scroll_sideways_on_a_phone(page, live_server, site, path, width):
+    page.set_viewport_size({"width": width, "height": 800})
     page.goto(live_server.url + path.format(workshop=site["workshop"].slug))
     if page.locator(".leaflet-container, .js-map").count():
         page.wait_for_timeout(300)  # let the map draw its controls
