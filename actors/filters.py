@@ -236,6 +236,9 @@ class ActorFilter(django_filters.FilterSet):
     near = CommuneFilter(label=_("Distance from"), method="filter_noop", help_text=_("Name or INSEE code."))
     bbox = BBoxFilter(label=_("Bounding box"))
 
+    #: The public data version when the view has already read it (saves a cache read per request).
+    data_version: str | None = None
+
     class Meta:
         model = Actor
         fields = ["q", "pole", "sector", "family", "department", "commune", "sort", "near", "bbox"]
@@ -274,7 +277,8 @@ class ActorFilter(django_filters.FilterSet):
         """The filter form, its pole and sector options read once per process and data version."""
         if not hasattr(self, "_form"):
             form = super().form
-            for name, choices in per_version("directory-choices", _model_choices).items():
+            choices_by_field = per_version("directory-choices", _model_choices, version=self.data_version)
+            for name, choices in choices_by_field.items():
                 field = form.fields[name]
                 field.widget.choices = [("", field.empty_label), *choices]
         return self._form

@@ -55,10 +55,10 @@ def _sector_table() -> dict[int, tuple[int, str]]:
     return {pk: (rank, name) for rank, (pk, name) in enumerate(Sector.objects.values_list("pk", "name"))}
 
 
-def _sectors_of(actor_ids: list[int]) -> dict[int, tuple[str, ...]]:
+def _sectors_of(actor_ids: list[int], version: str | None) -> dict[int, tuple[str, ...]]:
     if not actor_ids:
         return {}
-    table = per_version("directory-sectors", _sector_table)
+    table = per_version("directory-sectors", _sector_table, version=version)
     links: dict[int, list[tuple[int, str]]] = {}
     for actor_id, sector_id in Actor.sectors.through.objects.filter(actor_id__in=actor_ids).values_list(
         "actor_id", "sector_id"
@@ -68,14 +68,17 @@ def _sectors_of(actor_ids: list[int]) -> dict[int, tuple[str, ...]]:
     return {actor_id: tuple(name for _rank, name in sorted(found)) for actor_id, found in links.items()}
 
 
-def directory_rows(page: QuerySet) -> list[DirectoryRow]:
-    """Rows of one page (a sliced, sorted queryset) in three queries: ids, columns, sectors."""
+def directory_rows(page: QuerySet, *, version: str | None = None) -> list[DirectoryRow]:
+    """Rows of one page (a sliced, sorted queryset) in three queries: ids, columns, sectors.
+
+    ``version``: the public data version when the caller has already read it.
+    """
     order = _page_ids(page)
     if not order:
         return []
     ids = [pk for pk, _distance_sq in order]
     columns = {record[0]: record for record in Actor.objects.filter(pk__in=ids).values_list(*ROW_COLUMNS)}
-    sectors = _sectors_of(ids)
+    sectors = _sectors_of(ids, version)
     prefix, _placeholder, suffix = reverse("actors:detail", kwargs={"slug": "slug"}).rpartition("slug")
     legal_forms = {value: str(label) for value, label in LegalForm.choices}
     member_of = gettext("member of %(pole)s")

@@ -40,10 +40,16 @@ def filter_query(params, exclude=DISPLAY_PARAMETERS) -> str:
 class FilteredMixin:
     """Binds the directory's FilterSet to the query string; an invalid one is answered with a 400 page."""
 
+    @cached_property
+    def data_version(self) -> str:
+        """The public data version, read once per request."""
+        return data_version()
+
     @property
     def filterset(self) -> ActorFilter:
         if not hasattr(self, "_filterset"):
             self._filterset = actor_filter(self.request.GET)
+            self._filterset.data_version = self.data_version
         return self._filterset
 
     def filtered_queryset(self):
@@ -86,14 +92,15 @@ class ActorListView(FilteredMixin, ListView):
             orphans=orphans,
             allow_empty_first_page=allow_empty_first_page,
             count_key=f"directory-count:{filter_query(self.request.GET)}",
+            version=self.data_version,
         )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         page = context["object_list"]
         # Read only if the results fragment is not cached for this data version, language and query.
-        context["object_list"] = SimpleLazyObject(lambda: directory_rows(page))
-        context["data_version"] = data_version()
+        context["object_list"] = SimpleLazyObject(lambda: directory_rows(page, version=self.data_version))
+        context["data_version"] = self.data_version
         context["fragment_seconds"] = public_cache_seconds()
         return context
 
@@ -102,13 +109,14 @@ class RememberedCountPaginator(Paginator):
     """A paginator whose count is computed once per data version for the same filters (paging through
     a search counts its matches once)."""
 
-    def __init__(self, *args, count_key: str, **kwargs):
+    def __init__(self, *args, count_key: str, version: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.count_key = count_key
+        self.version = version
 
     @cached_property
     def count(self) -> int:
-        return remember(self.count_key, self.object_list.count)
+        return remember(self.count_key, self.object_list.count, version=self.version)
 
 
 def organization_json_ld(actor: Actor, request) -> str:

@@ -78,9 +78,12 @@ def bump_data_version(**kwargs) -> None:
     _cache_set(VERSION_KEY, uuid.uuid4().hex, None)
 
 
-def remember(name: str, compute: Callable[[], object]):
-    """A value derived from the public data, computed once per data version (and cache timeout)."""
-    key = make_key(name, data_version())
+def remember(name: str, compute: Callable[[], object], *, version: str | None = None):
+    """A value derived from the public data, computed once per data version (and cache timeout).
+
+    ``version``: the data version when the caller has already read it (one cache read less).
+    """
+    key = make_key(name, version or data_version())
     value = _cache_get(key)
     if value is None:
         value = compute()
@@ -91,13 +94,14 @@ def remember(name: str, compute: Callable[[], object]):
 _PER_VERSION: dict[str, tuple[str, object]] = {}
 
 
-def per_version(name: str, compute: Callable[[], object]):
+def per_version(name: str, compute: Callable[[], object], *, version: str | None = None):
     """A small value derived from the public data, kept in this process until the data version changes.
 
     For values every uncached page needs (the choices of the directory's selects, the names of the
-    sectors): unlike ``remember`` it costs no cache read and no unpickling, only the data version's read.
+    sectors): unlike ``remember`` it costs no cache read and no unpickling, only the data version's read
+    (none when the caller passes the ``version`` it has already read).
     """
-    version = data_version()
+    version = version or data_version()
     entry = _PER_VERSION.get(name)
     if entry is None or entry[0] != version:
         entry = (version, compute())
