@@ -19,9 +19,8 @@ PASSWORD = "correct horse battery staple"
 
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
-    """Coordinators and visitors browse in French; axe-core is injected as a script, which the site's
-    Content-Security-Policy would block."""
-    return {**browser_context_args, "locale": "fr-FR", "bypass_csp": True}
+    """Coordinators and visitors browse in French."""
+    return {**browser_context_args, "locale": "fr-FR"}
 
 
 @pytest.fixture
