@@ -137,10 +137,17 @@ def test_registration_form_with_errors_has_no_wcag_violation_and_ties_errors_to_
     page.goto(live_server.url + site["event"].get_absolute_url())
     page.get_by_role("button", name="S’inscrire").click()
 
-    expect(page.get_by_role("alert")).to_contain_text("Corrigez les erreurs ci-dessous")
+    summary = page.get_by_role("alert")
+    expect(summary).to_contain_text("Corrigez les erreurs ci-dessous")
+    expect(summary).to_be_focused()  # read first, and scrolled into view, without any script
+    assert page.title().startswith("Erreur :")
     expect(page.get_by_label("Prénom et nom")).to_have_attribute("aria-invalid", "true")
     assert_fields_announce_their_errors(page)
     assert_no_violation(page)
+
+    page.keyboard.press("Tab")  # the summary's first link leads to the field
+    page.keyboard.press("Enter")
+    expect(page.get_by_label("Prénom et nom")).to_be_focused()
 
 
 def test_proposal_form_with_errors_has_no_wcag_violation_and_ties_errors_to_fields(page, live_server, site):
@@ -148,6 +155,7 @@ def test_proposal_form_with_errors_has_no_wcag_violation_and_ties_errors_to_fiel
     page.get_by_role("button", name="Envoyer la proposition").click()
 
     expect(page.get_by_role("alert")).to_contain_text("Corrigez les erreurs ci-dessous")
+    expect(page.get_by_role("alert")).to_be_focused()
     expect(page.get_by_label("Nom de l’organisation")).to_have_attribute("aria-invalid", "true")
     assert_fields_announce_their_errors(page)
     assert_no_violation(page)
