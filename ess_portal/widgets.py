@@ -135,6 +135,13 @@ class PointMapWidget(MapWidget):
 
     def format_value(self, value):
         if isinstance(value, Coordinates):
+            # The form came back (an error somewhere): show the typed point on the map if it is one.
+            try:
+                latitude, longitude = (float(text.replace(",", ".")) for text in value)
+            except ValueError:
+                return ""
+            if -90 <= latitude <= 90 and -180 <= longitude <= 180:
+                return json.dumps({"type": "Point", "coordinates": [longitude, latitude]})
             return ""
         return super().format_value(value)
 

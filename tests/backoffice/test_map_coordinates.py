@@ -128,3 +128,12 @@ def test_use_the_communes_position_ignores_the_typed_coordinates_even_wrong_ones
     assert response.status_code == HTTPStatus.FOUND
     actor.refresh_from_db()
     assert actor.latitude is None and actor.longitude is None
+
+
+def test_typed_point_stays_on_the_map_when_another_field_has_an_error(french_client, actor):
+    response = _post(french_client, actor, name="", position_latitude="47.5", position_longitude="-2.5")
+
+    assert response.status_code == HTTPStatus.OK
+    page = response.content.decode()
+    assert 'id="id_position_latitude" value="47.5"' in page
+    assert "{&quot;type&quot;: &quot;Point&quot;, &quot;coordinates&quot;: [-2.5, 47.5]}</textarea>" in page
