@@ -1,4 +1,9 @@
-"""Seed the benchmark database: 21 poles over the EPCIs of Brittany and N organisations (default 10,000).
+"""Seed the benchmark database: 21 poles over the EPCIs of Brittany, N organisations (default 10,000),
+200 events and 5,000 registrations.
+
+Events: one with 10 seats and no registration (``bench-places-limitees``, for the concurrent
+registrations over HTTP), 100 starting within the next day with 50 confirmed registrations each (their
+reminders are due: the reminder sweep sends 5,000 emails), and 99 later ones for the events list.
 
 Idempotent per size: rows from an earlier run are removed first. Uses bulk inserts, filling the
 precomputed ``search_text`` column that ``Actor.save()`` would fill.
@@ -17,12 +22,13 @@ import django
 
 django.setup()
 
-from django.db import transaction  # noqa: E402
+from django.core.cache import cache  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django.utils.text import slugify  # noqa: E402
 
 from actors.models import Actor, LegalForm, Sector  # noqa: E402
-from events.models import Event  # noqa: E402
+from events.models import Event, Registration  # noqa: E402
 from poles.models import Commune, Epci, Pole  # noqa: E402
 
 SECTORS = [
@@ -83,14 +89,6 @@ def seed(count: int) -> None:
         )
         pole.epcis.set(epcis[i::21])
         poles.append(pole)
-        Event.objects.create(
-            pole=pole,
-            title=f"Rencontre thématique {i + 1}",
-            slug=f"rencontre-bench-{i + 1}",
-            starts_at=timezone.now() + timedelta(days=5 + i),
-            ends_at=timezone.now() + timedelta(days=5 + i, hours=2),
-            status=Event.Status.PUBLISHED,
-        )
     communes = list(Commune.objects.select_related("epci"))
     pole_of_epci = {epci.pk: pole for pole in poles for epci in pole.epcis.all()}
     forms = list(LegalForm.values)
@@ -120,9 +118,80 @@ def seed(count: int) -> None:
         for sector in rng.sample(sectors, rng.randint(1, 2))
     ]
     through.objects.bulk_create(links, batch_size=2000)
+    seed_events(rng, poles, communes)
+
+
+LIMITED_EVENT_SLUG = "bench-places-limitees"
+LIMITED_EVENT_SEATS = 10
+EVENTS = 200
+EVENTS_WITH_REMINDERS = 100
+REGISTRATIONS_PER_EVENT = 50
+
+
+def seed_events(rng: random.Random, poles: list[Pole], communes: list[Commune]) -> None:
+    """200 published events; 5,000 confirmed registrations whose reminders are due now."""
+    now = timezone.now()
+    events = [
+        Event(
+            pole=poles[0],
+            title="Atelier à places limitées",
+            slug=LIMITED_EVENT_SLUG,
+            starts_at=now + timedelta(days=10),
+            ends_at=now + timedelta(days=10, hours=3),
+            capacity=LIMITED_EVENT_SEATS,
+            status=Event.Status.PUBLISHED,
+        )
+    ]
+    for n in range(1, EVENTS):
+        # The first hundred start within the day (their 24-hour reminders are due), the rest later.
+        soon = n <= EVENTS_WITH_REMINDERS
+        starts_at = now + (timedelta(hours=2 + n % 20) if soon else timedelta(days=2 + n % 60, hours=n % 8))
+        commune = rng.choice(communes)
+        events.append(
+            Event(
+                pole=poles[n % len(poles)],
+                kind=Event.Kind.MEETING,
+                title=f"Rencontre thématique {rng.choice(WORDS)} {n}",
+                slug=f"rencontre-bench-{n}",
+                description="Rencontre des organisations de l’ESS du territoire.",
+                starts_at=starts_at,
+                ends_at=starts_at + timedelta(hours=2),
+                venue=f"Salle {n}",
+                commune=commune,
+                capacity=None if n % 3 else 80,
+                status=Event.Status.PUBLISHED,
+            )
+        )
+    Event.objects.bulk_create(events)
+    confirmed_at = now - timedelta(days=3)
+    registrations = [
+        Registration(
+            event=event,
+            full_name=f"Personne {event.pk}-{k}",
+            email=f"inscrit-{event.pk}-{k}@bench.invalid",
+            status=Registration.Status.CONFIRMED,
+            consent_at=confirmed_at,
+            confirmed_at=confirmed_at,
+        )
+        for event in Event.objects.filter(slug__startswith="rencontre-bench-").order_by("starts_at")[
+            :EVENTS_WITH_REMINDERS
+        ]
+        for k in range(REGISTRATIONS_PER_EVENT)
+    ]
+    Registration.objects.bulk_create(registrations, batch_size=1000)
 
 
 if __name__ == "__main__":
     size = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
     seed(size)
-    print(f"seeded {Actor.objects.count()} organisations, {Pole.objects.count()} poles")
+    # Bulk inserts send no signal: forget every page and map data cached from an earlier run.
+    cache.clear()
+    if connection.vendor == "postgresql":
+        # What autovacuum would do soon after such a load: planner statistics, no dead rows from the
+        # previous run.
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+    print(
+        f"seeded {Actor.objects.count()} organisations, {Pole.objects.count()} poles, "
+        f"{Event.objects.count()} events, {Registration.objects.count()} registrations"
+    )

@@ -10,3 +10,17 @@ ROOT_URLCONF = "bench.urls"
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
 SECURE_SSL_REDIRECT = False
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+
+# The page cache and the map data's ETags are shared by the gunicorn workers, as with Redis in production
+# (a cache in each worker's memory gives each worker its own data version, hence its own ETags). Celery
+# stays eager (REDIS_URL unset): emails go straight to the benchmark's SMTP sink.
+BENCH_CACHE_URL = env.str("BENCH_CACHE_URL", default="")  # noqa: F405
+if BENCH_CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "ess_portal.cache.ResilientRedisCache",
+            "LOCATION": BENCH_CACHE_URL,
+            "KEY_PREFIX": "ess-bench",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
