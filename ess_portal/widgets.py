@@ -24,6 +24,8 @@ from django.templatetags.static import static
 from leaflet import PLUGIN_FORMS, PLUGINS
 from leaflet.templatetags.leaflet_tags import leaflet_map
 
+from .geo import LAT_RANGE, LON_RANGE
+
 EMPTY_GEOMETRIES = (None, "", "null", {}, [])
 
 
@@ -140,7 +142,7 @@ class PointMapWidget(MapWidget):
                 latitude, longitude = (float(text.replace(",", ".")) for text in value)
             except ValueError:
                 return ""
-            if -90 <= latitude <= 90 and -180 <= longitude <= 180:
+            if LAT_RANGE[0] <= latitude <= LAT_RANGE[1] and LON_RANGE[0] <= longitude <= LON_RANGE[1]:
                 return json.dumps({"type": "Point", "coordinates": [longitude, latitude]})
             return ""
         return super().format_value(value)
@@ -187,16 +189,16 @@ class PointMapWidget(MapWidget):
                     "name": self.subname(name, "latitude"),
                     "id": f"{field_id}_latitude",
                     "value": typed.latitude,
-                    "min": -90,
-                    "max": 90,
+                    "min": int(LAT_RANGE[0]),
+                    "max": int(LAT_RANGE[1]),
                     "part": "latitude",
                 },
                 {
                     "name": self.subname(name, "longitude"),
                     "id": f"{field_id}_longitude",
                     "value": typed.longitude,
-                    "min": -180,
-                    "max": 180,
+                    "min": int(LON_RANGE[0]),
+                    "max": int(LON_RANGE[1]),
                     "part": "longitude",
                 },
             ],
