@@ -95,9 +95,11 @@ class ActorProposalForm(forms.Form):
     name = forms.CharField(label=_("Name of the organisation"), max_length=200)
     acronym = forms.CharField(label=_("Acronym"), max_length=50, required=False)
     legal_form = forms.ChoiceField(label=_("Legal form"), choices=LegalForm.choices)
+    # Chosen by slug, as in the public filters: any text posted is then a plain string lookup.
     sectors = forms.ModelMultipleChoiceField(
         label=_("Sectors"),
         queryset=Sector.objects.all(),
+        to_field_name="slug",
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )

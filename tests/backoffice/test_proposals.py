@@ -184,3 +184,14 @@ def test_line_breaks_in_the_name_cannot_break_the_email(
     assert Actor.objects.get().name == "Spam Bcc: victim@example.org"
     assert len(mail.outbox) == 1
     assert "\n" not in mail.outbox[0].subject
+
+
+def test_proposal_sectors_are_chosen_by_slug_and_an_unknown_value_is_a_form_error(client, redon):
+    sector = factories.SectorFactory(slug="eco-construction")
+    response = client.post(URL, proposal(redon, sectors=["9223372036854775808"]))
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert not Actor.objects.exists()
+
+    response = client.post(URL, proposal(redon, sectors=[sector.slug]))
+    assert response.status_code == HTTPStatus.FOUND
+    assert list(Actor.objects.get().sectors.all()) == [sector]
