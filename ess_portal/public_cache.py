@@ -57,6 +57,14 @@ def _cache_get(key: str):
         return None
 
 
+def _cache_get_many(keys: list[str]) -> dict:
+    try:
+        return cache.get_many(keys)
+    except Exception:  # same as above: run uncached
+        logger.warning("cache unavailable: get_many %s", keys, exc_info=True)
+        return {}
+
+
 def _cache_set(key: str, value, timeout: int | None) -> None:
     try:
         cache.set(key, value, timeout)
@@ -160,7 +168,7 @@ def _uses_csp_nonce(request) -> bool:
 
 
 def cache_public_page(view):
-    """Serve a public page from the cache to anonymous visitors, keyed on data version, language and URL.
+    """Serve a public page from the cache to anonymous visitors, for the data version, language and URL.
 
     Only successful responses that set no cookie and embed no CSP nonce are stored. Visitors with a
     session (coordinators, people who just submitted a form) always get a freshly rendered page.
@@ -171,10 +179,13 @@ def cache_public_page(view):
         if not _is_anonymous_without_state(request):
             return view(request, *args, **kwargs)
         gzipped = accepts_gzip(request)
-        key = make_key("page", data_version(), get_language() or "", request.get_full_path(), str(gzipped))
-        cached = _cache_get(key)
-        if cached is not None:
-            return cached
+        key = make_key("page", get_language() or "", request.get_full_path(), str(gzipped))
+        # One round trip for the data version and the page, stored with the version it was rendered at.
+        found = _cache_get_many([VERSION_KEY, key])
+        version = found.get(VERSION_KEY) or data_version()
+        cached = found.get(key)
+        if cached is not None and cached[0] == version:
+            return cached[1]
         response = view(request, *args, **kwargs)
         if callable(getattr(response, "render", None)):
             response = response.render()
@@ -184,7 +195,7 @@ def cache_public_page(view):
                 # Compressed once here rather than by GZipMiddleware on every hit. These pages hold no
                 # secret (no CSRF token), so BREACH's per-response padding is not needed.
                 response = GZipMiddleware(lambda request: response).process_response(request, response)
-            _cache_set(key, response, _timeout())
+            _cache_set(key, (version, response), _timeout())
         return response
 
     return wrapped
