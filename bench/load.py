@@ -523,8 +523,21 @@ def machine() -> str:
     )
 
 
+def production_profile() -> str:
+    """Check that gunicorn serves what production serves: no debug, cached templates, no debug toolbar."""
+    from django.template import engines
+
+    loaders = engines["django"].engine.loaders
+    cached = [loader for loader in loaders if "cached.Loader" in str(loader)]
+    toolbars = [app for app in [*settings.INSTALLED_APPS, *settings.MIDDLEWARE] if "debug_toolbar" in app]
+    if settings.DEBUG or not cached or toolbars:
+        raise SystemExit(f"Not the production profile: DEBUG={settings.DEBUG}, loaders={loaders}, {toolbars}")
+    return f"DEBUG=False, cached template loader, {len(settings.MIDDLEWARE)} middleware, no debug toolbar"
+
+
 def main() -> int:
     print(f"Machine: {machine()}")
+    print(f"Profile: {production_profile()}")
     print(
         f"Load generator: {'wrk (1 thread)' if WRK else 'Python client processes'}, "
         f"{CONCURRENCY} connections, {SECONDS:g} s per scenario; gunicorn "
