@@ -181,7 +181,7 @@ class ActorFilterForm(forms.Form):
 def _model_choices() -> dict[str, list[tuple[str, str]]]:
     """Options of the pole and sector selects, as their model choice fields would list them."""
     return {
-        name: [(str(obj.slug), str(obj)) for obj in ActorFilter.base_filters[name].queryset]
+        name: [(str(obj.slug), str(obj)) for obj in ActorFilter.base_filters[name].queryset.all()]
         for name in ("pole", "sector")
     }
 
