@@ -28,3 +28,12 @@ def test_health_answers_while_the_cache_is_down(client):
     response = client.get("/sante/")
     assert response.status_code == 200
     assert response.json()["beat"]["status"] == "unknown"
+
+
+def test_the_redis_cache_reuses_its_client_between_operations(settings):
+    from ess_portal.cache import ResilientRedisCache
+
+    cache = ResilientRedisCache("redis://127.0.0.1:1/0", {"OPTIONS": {"socket_connect_timeout": 0.2}})
+    client = cache._cache.get_client(write=True)
+    assert cache._cache.get_client(write=True) is client
+    assert cache.get("missing", "fallback") == "fallback"
