@@ -1,7 +1,6 @@
 """The public registration form."""
 
 from django import forms
-from django.db.models import Case, IntegerField, Value, When
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.html import format_html
@@ -13,7 +12,7 @@ from .models import Event
 
 
 class OrganisationChoiceField(forms.ModelChoiceField):
-    """Member organisations, those of the event's pole first (grouped in the select)."""
+    """The event's pole's member organisations, by name."""
 
     def label_from_instance(self, obj):
         return obj.name
@@ -57,16 +56,12 @@ class RegistrationForm(forms.Form):
         self.fields["consent"].help_text = format_html(
             '<a href="{}">{}</a>', reverse("events:privacy"), _("How we handle your personal data")
         )
+        # Only the event's pole's members: a network of thousands of organisations would make the
+        # select unusable (and the page heavy); anyone else types their organisation's name.
         self.fields["organisation"].queryset = (
-            Actor.objects.published()
-            .annotate(
-                in_event_pole=Case(
-                    When(pole_id=event.pole_id, then=Value(0)), default=Value(1), output_field=IntegerField()
-                )
-            )
-            .order_by("in_event_pole", Lower("name"))
-            .only("pk", "name", "pole_id")
+            Actor.objects.published().in_pole(event.pole).order_by(Lower("name")).only("pk", "name")
         )
+        self.fields["organisation"].label = _("Member organisation of %(pole)s") % {"pole": event.pole.name}
         if event.is_members_only:
             self.fields["organisation"].required = True
             self.fields["organisation"].empty_label = _("— choose your organisation —")
@@ -74,24 +69,10 @@ class RegistrationForm(forms.Form):
                 "This event is for member organisations only: choose your organisation in the list."
             )
             del self.fields["organisation_name"]
-        self.fields["organisation"].choices = self._grouped_choices()
 
     @property
     def is_spam(self) -> bool:
         return bool(self.cleaned_data.get("website"))
-
-    def _grouped_choices(self) -> list:
-        """The select's options in two groups: the event's pole's members first, then the others."""
-        field = self.fields["organisation"]
-        own, others = [], []
-        for actor in field.queryset:
-            (own if actor.pole_id == self.event.pole_id else others).append((actor.pk, actor.name))
-        choices = [("", field.empty_label)]
-        if own:
-            choices.append((_("Members of %(pole)s") % {"pole": self.event.pole.name}, own))
-        if others:
-            choices.append((_("Other member organisations"), others))
-        return choices
 
     def clean(self):
         cleaned = super().clean()

@@ -46,7 +46,7 @@ def test_register_confirm_from_the_emailed_link_then_cancel(page, live_server):
     assert not axe_violations(page), _format(axe_violations(page))
     page.get_by_label("Prénom et nom").fill("Anne Le Goff")
     page.get_by_label("E-mail").fill("anne@example.org")
-    page.get_by_label("Organisation membre").select_option(label="Les Charpentiers")
+    page.get_by_label(re.compile("^Organisation membre")).select_option(label="Les Charpentiers")
     page.get_by_label("J’accepte que le pôle traite ces informations").check()
     page.get_by_role("button", name="S’inscrire").click()
 

@@ -188,15 +188,17 @@ def test_members_only_event_requires_a_member_organisation(client, committed):
     assert Registration.objects.get().organisation == member
 
 
-def test_the_event_pole_members_come_first_in_the_organisation_list(client):
+def test_the_organisation_list_offers_the_published_members_of_the_event_pole_only(client):
     event = factories.EventFactory()
-    other = factories.ActorFactory(name="Aaa Coopérative")
-    own = factories.ActorFactory(name="Zzz Association", pole=event.pole)
+    factories.ActorFactory(name="Coopérative d'un autre pôle")
+    factories.ActorFactory(name="Zzz Association", pole=event.pole)
+    factories.ActorFactory(name="Aaa Association", pole=event.pole)
     factories.ActorFactory(name="Brouillon", pole=event.pole, is_published=False)
 
     content = client.get(event.get_absolute_url()).content.decode()
 
-    assert content.index(own.name) < content.index(other.name)
+    assert content.index("Aaa Association") < content.index("Zzz Association")
+    assert "autre pôle" not in content
     assert "Brouillon" not in content
 
 
