@@ -34,8 +34,15 @@ class FilteredEventListView(ListView):
     archive = False
 
     def get_base_queryset(self):
-        events = Event.objects.published().select_related("pole", "commune", "workshop").with_seat_counts()
+        events = Event.objects.published().select_related("pole", "commune", "workshop")
         return events.past() if self.archive else events.upcoming()
+
+    def paginate_queryset(self, queryset, page_size):
+        """Count the bare filtered events; add the seat counts (a join and grouping) to the page only."""
+        paginator, page, _rows, is_paginated = super().paginate_queryset(queryset, page_size)
+        bottom = (page.number - 1) * paginator.per_page
+        page.object_list = queryset.with_seat_counts()[bottom : bottom + paginator.per_page]
+        return paginator, page, page.object_list, is_paginated
 
     def get_queryset(self):
         self.filterset = EventFilter(self.request.GET or None, queryset=self.get_base_queryset())

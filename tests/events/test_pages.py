@@ -162,3 +162,14 @@ def test_an_event_cannot_take_the_slug_of_the_archive_page():
     with pytest.raises(ValidationError) as error:
         event.full_clean()
     assert "slug" in error.value.message_dict
+
+
+def test_the_list_shows_the_seats_left_of_each_event_on_the_page(client):
+    event = factories.EventFactory(capacity=10)
+    factories.RegistrationFactory.create_batch(3, event=event, status=Registration.Status.CONFIRMED)
+    factories.EventFactory(capacity=5)
+
+    content = client.get("/evenements/").content.decode()
+
+    assert "7 places restantes" in content
+    assert "5 places restantes" in content
