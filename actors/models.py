@@ -172,7 +172,11 @@ class Actor(Located, TimeStamped):
                 fields=["siret"], condition=~Q(siret=""), name="actors_actor_unique_siret"
             ),
         ]
-        indexes = [models.Index(fields=["is_published", "name"], name="actors_published_name")]
+        indexes = [
+            models.Index(fields=["is_published", "name"], name="actors_published_name"),
+            # Covers the freshness check of the public caches (counts and latest change, no table scan).
+            models.Index(fields=["is_published", "updated_at"], name="actors_published_updated"),
+        ]
 
     def __str__(self):
         return self.name

@@ -130,8 +130,9 @@ def data_fingerprint() -> Fingerprint:
     from actors.models import Actor
     from poles.models import Pole
 
+    # Only indexed columns: PostgreSQL answers from the (is_published, updated_at) index alone.
     actors = Actor.objects.aggregate(
-        total=Count("pk"), published=Count("pk", filter=Q(is_published=True)), last=Max("updated_at")
+        total=Count("*"), published=Count("updated_at", filter=Q(is_published=True)), last=Max("updated_at")
     )
     poles = Pole.objects.aggregate(total=Count("pk"), last=Max("updated_at"))
     stamps = [stamp for stamp in (actors["last"], poles["last"]) if stamp is not None]
