@@ -3,7 +3,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Lower
+from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -70,18 +70,27 @@ class EventQuerySet(PoleOwnedQuerySet):
         )
 
     def with_seat_counts(self):
-        """Annotate ``confirmed_count``, ``waitlisted_count`` and ``pending_count`` in the same query."""
+        """Annotate ``confirmed_count``, ``waitlisted_count`` and ``pending_count`` in the same query.
+
+        Correlated subqueries rather than a join and GROUP BY: the database counts the registrations of
+        the rows it returns only (a page of 20 events), through the (event, status) index.
+        """
         status = Registration.Status
+
+        def count(value):
+            registrations = (
+                Registration.objects.filter(event=models.OuterRef("pk"), status=value)
+                .order_by()
+                .values("event")
+                .annotate(n=models.Count("pk"))
+                .values("n")
+            )
+            return Coalesce(models.Subquery(registrations, output_field=models.IntegerField()), 0)
+
         return self.annotate(
-            confirmed_count=models.Count(
-                "registrations", filter=Q(registrations__status=status.CONFIRMED), distinct=True
-            ),
-            waitlisted_count=models.Count(
-                "registrations", filter=Q(registrations__status=status.WAITLISTED), distinct=True
-            ),
-            pending_count=models.Count(
-                "registrations", filter=Q(registrations__status=status.PENDING), distinct=True
-            ),
+            confirmed_count=count(status.CONFIRMED),
+            waitlisted_count=count(status.WAITLISTED),
+            pending_count=count(status.PENDING),
         )
 
 
