@@ -8,6 +8,11 @@ Two things make a cached entry stale, and both are part of every cache key:
   of organisations and poles), which also catches bulk deletions and (un)publications made with
   ``QuerySet.update()`` that send no signal.
 
+Pages are kept in two tiers: the shared cache (Redis in production), and a small copy in each process
+used while that process read the data version less than ``PUBLIC_CACHE_LOCAL_SECONDS`` ago (default one
+second), so that most anonymous hits cost no round trip to Redis. A change made in a process is seen by
+that process at once; other processes see it within that delay.
+
 Pages are cached for a bounded time as well (``PUBLIC_CACHE_SECONDS``), which caps how long anything
 else (an event passing, a commune renamed by a data load) can stay stale. A cache outage never breaks
 a page: the view simply runs uncached.
@@ -17,8 +22,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import pickle
 import re
+import threading
+import time
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -83,7 +92,54 @@ def data_version() -> str:
 
 def bump_data_version(**kwargs) -> None:
     """Signal handler: anything shown publicly changed, so every cached page and map is stale."""
-    _cache_set(VERSION_KEY, uuid.uuid4().hex, None)
+    version = uuid.uuid4().hex
+    _cache_set(VERSION_KEY, version, None)
+    _local.set_version(version)
+
+
+class _LocalPages:
+    """The per-process tier of the page cache: the last data version read, and recent pages (LRU)."""
+
+    size = 200
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._pages: OrderedDict[str, tuple[str, bytes]] = OrderedDict()
+        self._version: tuple[str | None, float] = (None, 0.0)
+
+    def set_version(self, version: str) -> None:
+        self._version = (version, time.monotonic())
+
+    def clear(self) -> None:
+        """Forget everything (the tests' fresh cache between tests)."""
+        with self._lock:
+            self._pages.clear()
+            self._version = (None, 0.0)
+
+    def fresh_version(self) -> str | None:
+        """The data version read less than ``PUBLIC_CACHE_LOCAL_SECONDS`` ago, else None."""
+        version, read_at = self._version
+        seconds = getattr(settings, "PUBLIC_CACHE_LOCAL_SECONDS", 1.0)
+        return version if time.monotonic() - read_at < seconds else None
+
+    def get(self, key: str, version: str):
+        with self._lock:
+            entry = self._pages.get(key)
+            if entry is None or entry[0] != version:
+                return None
+            self._pages.move_to_end(key)
+        return pickle.loads(entry[1])  # a fresh response object per hit: middleware mutates responses
+
+    def put(self, key: str, version: str, response) -> None:
+        blob = pickle.dumps(response)
+        with self._lock:
+            self._pages[key] = (version, blob)
+            self._pages.move_to_end(key)
+            while len(self._pages) > self.size:
+                self._pages.popitem(last=False)
+
+
+_local = _LocalPages()
 
 
 def remember(name: str, compute: Callable[[], object], *, version: str | None = None):
@@ -181,11 +237,16 @@ def cache_public_page(view):
             return view(request, *args, **kwargs)
         gzipped = accepts_gzip(request)
         key = make_key("page", get_language() or "", request.get_full_path(), str(gzipped))
+        version = _local.fresh_version()
+        if version is not None and (page := _local.get(key, version)) is not None:
+            return page
         # One round trip for the data version and the page, stored with the version it was rendered at.
         found = _cache_get_many([VERSION_KEY, key])
         version = found.get(VERSION_KEY) or data_version()
+        _local.set_version(version)
         cached = found.get(key)
         if cached is not None and cached[0] == version:
+            _local.put(key, version, cached[1])
             return cached[1]
         response = view(request, *args, **kwargs)
         if callable(getattr(response, "render", None)):
@@ -197,6 +258,7 @@ def cache_public_page(view):
                 # secret (no CSRF token), so BREACH's per-response padding is not needed.
                 response = GZipMiddleware(lambda request: response).process_response(request, response)
             _cache_set(key, (version, response), _timeout())
+            _local.put(key, version, response)
         return response
 
     return wrapped

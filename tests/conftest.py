@@ -31,7 +31,10 @@ def pytest_collection_modifyitems(config, items):
 def _clear_cache():
     from django.core.cache import cache
 
+    from ess_portal.public_cache import _local
+
     cache.clear()
+    _local.clear()
     yield
 
 

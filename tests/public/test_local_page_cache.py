@@ -1,0 +1,42 @@
+"""The per-process tier of the anonymous page cache (ess_portal.public_cache)."""
+
+import pytest
+from django.core.cache import cache
+
+from ess_portal.public_cache import VERSION_KEY
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_change_made_in_this_process_shows_at_once(client, settings):
+    settings.PUBLIC_CACHE_LOCAL_SECONDS = 60
+    factories.ActorFactory(name="Première Coopérative")
+    assert "Nouvelle Coopérative" not in client.get("/acteurs/").content.decode()
+
+    factories.ActorFactory(name="Nouvelle Coopérative")
+
+    assert "Nouvelle Coopérative" in client.get("/acteurs/").content.decode()
+
+
+def test_within_the_delay_a_page_is_served_without_reading_the_shared_cache(client, settings):
+    settings.PUBLIC_CACHE_LOCAL_SECONDS = 60
+    actor = factories.ActorFactory(name="Ancien Nom")
+    assert "Ancien Nom" in client.get("/acteurs/").content.decode()
+
+    # Another process renames it: the shared data version changes, this process has not read it yet.
+    type(actor).objects.filter(pk=actor.pk).update(name="Nom Changé Ailleurs")
+    cache.set(VERSION_KEY, "bumped-by-another-process", None)
+
+    assert "Ancien Nom" in client.get("/acteurs/").content.decode()
+
+
+def test_after_the_delay_the_shared_data_version_is_read_again(client, settings):
+    settings.PUBLIC_CACHE_LOCAL_SECONDS = 0
+    actor = factories.ActorFactory(name="Ancien Nom")
+    assert "Ancien Nom" in client.get("/acteurs/").content.decode()
+
+    type(actor).objects.filter(pk=actor.pk).update(name="Nom Changé Ailleurs", search_text="")
+    cache.set(VERSION_KEY, "bumped-by-another-process", None)
+
+    assert "Nom Changé Ailleurs" in client.get("/acteurs/").content.decode()
