@@ -334,13 +334,8 @@ def distance_km(distance_sq: float | None) -> float | None:
 
 
 def published_actors() -> QuerySet:
-    """The base of every public list: the published organisations.
-
-    ``published()`` compiles to a bare ``WHERE is_published`` on SQLite, which cannot seek the
-    ``(is_published, name)`` index; the redundant ``IN (true)`` lets SQLite read the rows already sorted
-    by name instead of sorting the whole table for each page (PostgreSQL plans both alike).
-    """
-    return Actor.objects.published().filter(is_published__in=[True])
+    """The base of every public list: the published organisations."""
+    return Actor.objects.published()
 
 
 def with_map_position(queryset: QuerySet) -> QuerySet:

@@ -17,7 +17,7 @@ from django.http import Http404, HttpResponse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from poles.models import Pole, is_regional
+from poles.models import Pole, is_regional, scope_to_user
 
 SCOPE_ERROR = _("You can only choose one of your own poles.")
 
@@ -44,12 +44,7 @@ def scoped_queryset(queryset: models.QuerySet, user, pole_path: str = "pole") ->
     for_user = getattr(queryset, "for_user", None)
     if callable(for_user):
         return for_user(user)
-    if is_regional(user):
-        return queryset
-    poles = Pole.objects.for_user(user)
-    if not pole_path:
-        return queryset.filter(pk__in=poles)
-    return queryset.filter(**{f"{pole_path}__in": poles})
+    return scope_to_user(queryset, user, pole_path)
 
 
 def pole_id_of(obj, pole_path: str) -> int | None:

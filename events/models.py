@@ -9,19 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ess_portal.models import Located, TimeStamped
-from poles.models import Pole, is_regional
+from poles.models import Pole, PoleScopedQuerySet
 
 
 def new_token() -> str:
     return secrets.token_urlsafe(32)
-
-
-class PoleOwnedQuerySet(models.QuerySet):
-    def for_user(self, user):
-        """Rows of the poles a back-office user manages (all for the regional team)."""
-        if is_regional(user):
-            return self
-        return self.filter(pole__in=Pole.objects.for_user(user))
 
 
 class Workshop(TimeStamped):
@@ -37,7 +29,7 @@ class Workshop(TimeStamped):
         _("active"), default=True, help_text=_("Untick for a planned workshop that has not started yet.")
     )
 
-    objects = PoleOwnedQuerySet.as_manager()
+    objects = PoleScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("co-production workshop")
@@ -51,7 +43,7 @@ class Workshop(TimeStamped):
         return reverse("events:workshop", kwargs={"slug": self.slug})
 
 
-class EventQuerySet(PoleOwnedQuerySet):
+class EventQuerySet(PoleScopedQuerySet):
     def published(self):
         """Visible to the public: published or cancelled (a cancelled event stays visible, marked as such)."""
         return self.filter(status__in=[Event.Status.PUBLISHED, Event.Status.CANCELLED])
@@ -252,11 +244,8 @@ class Event(Located, TimeStamped):
             raise ValidationError(errors)
 
 
-class RegistrationQuerySet(models.QuerySet):
-    def for_user(self, user):
-        if is_regional(user):
-            return self
-        return self.filter(event__pole__in=Pole.objects.for_user(user))
+class RegistrationQuerySet(PoleScopedQuerySet):
+    pole_path = "event__pole"
 
     def active(self):
         return self.exclude(status=Registration.Status.CANCELLED)
@@ -343,11 +332,8 @@ class Registration(TimeStamped):
         return settings.SITE_URL + self.get_absolute_url()
 
 
-class EmailRecordQuerySet(models.QuerySet):
-    def for_user(self, user):
-        if is_regional(user):
-            return self
-        return self.filter(registration__event__pole__in=Pole.objects.for_user(user))
+class EmailRecordQuerySet(PoleScopedQuerySet):
+    pole_path = "registration__event__pole"
 
     def due(self, now=None):
         """Unsent rows whose time has come (including rows whose claim has lapsed)."""

@@ -111,6 +111,28 @@ class PoleQuerySet(models.QuerySet):
         return self.filter(status=Pole.Status.CONSTITUTED)
 
 
+def scope_to_user(queryset: models.QuerySet, user, pole_path: str) -> models.QuerySet:
+    """Restrict rows owned by a pole to those of the poles ``user`` manages (all for the regional team).
+
+    ``pole_path`` leads from the rows to their pole ("pole", "event__pole"…; "" when the rows are poles).
+    This is the one definition of "a coordinator sees only their own poles' objects".
+    """
+    if is_regional(user):
+        return queryset
+    poles = Pole.objects.for_user(user)
+    return queryset.filter(**{f"{pole_path}__in" if pole_path else "pk__in": poles})
+
+
+class PoleScopedQuerySet(models.QuerySet):
+    """Base of the querysets of pole-owned models: ``for_user()`` through ``scope_to_user``."""
+
+    pole_path = "pole"
+
+    def for_user(self, user):
+        """The rows a back-office user may manage: their poles' rows, every row for the regional team."""
+        return scope_to_user(self, user, self.pole_path)
+
+
 class Pole(TimeStamped):
     class Status(models.TextChoices):
         EMERGING = "emerging", _("emerging")
