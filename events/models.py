@@ -197,11 +197,16 @@ class Event(Located, TimeStamped):
             return self.confirmed_count
         return self.registrations.filter(status=Registration.Status.CONFIRMED).count()
 
-    def seats_left(self) -> int | None:
-        """Free seats, or None when the capacity is unlimited."""
+    def seats_left(self, *, confirmed: int | None = None) -> int | None:
+        """Free seats, or None when the capacity is unlimited.
+
+        ``confirmed``: the seats taken, counted by the caller (the services count them under the event's
+        row lock); by default ``confirmed_seats()``.
+        """
         if self.capacity is None:
             return None
-        return max(self.capacity - self.confirmed_seats(), 0)
+        taken = self.confirmed_seats() if confirmed is None else confirmed
+        return max(self.capacity - taken, 0)
 
     def registration_state(self, now=None) -> RegistrationState:
         """Open, not yet open, closed, full (waiting list), cancelled or over, at ``now``."""

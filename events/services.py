@@ -402,8 +402,8 @@ def registration_confirm(*, registration: Registration, now: datetime | None = N
                 _("This registration can no longer be confirmed: the event is cancelled or has started."),
                 code="closed",
             )
-        taken = event.registrations.confirmed().count()
-        if event.capacity is None or taken < event.capacity:
+        free = event.seats_left(confirmed=event.registrations.confirmed().count())
+        if free is None or free > 0:
             registration.status = Status.CONFIRMED
             registration.confirmed_at = now
             kind = Kind.CONFIRMED
@@ -421,9 +421,9 @@ def _fill_seats(event: Event, now: datetime) -> list[Registration]:
     if event.status != Event.Status.PUBLISHED or event.starts_at <= now:
         return []
     waiting = event.registrations.waitlisted().select_for_update()
-    if event.capacity is not None:
-        free = event.capacity - event.registrations.confirmed().count()
-        if free <= 0:
+    free = event.seats_left(confirmed=event.registrations.confirmed().count())
+    if free is not None:
+        if free == 0:
             return []
         waiting = waiting[:free]
     promoted = list(waiting)
