@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
@@ -9,9 +10,9 @@ from . import views
 from .public_cache import cache_public_page
 from .sitemaps import SITEMAPS
 
-admin.site.site_header = "ESS Bretagne — administration"
-admin.site.site_title = "ESS Bretagne"
-admin.site.index_title = "Back-office des pôles"
+admin.site.site_header = _("ESS Bretagne — administration")
+admin.site.site_title = _("ESS Bretagne")
+admin.site.index_title = _("Back-office of the poles")
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),

@@ -21,3 +21,10 @@ def test_the_language_switcher_selects_english_for_the_visitor(client):
 def test_an_unknown_language_cookie_falls_back_to_french(client, settings):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "xx"
     assert client.get("/").headers["Content-Language"] == "fr"
+
+
+@pytest.mark.django_db
+def test_the_admin_titles_follow_the_visitor_language(admin_client, settings):
+    assert "Back-office des pôles" in admin_client.get("/admin/").content.decode()
+    admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "Back-office of the poles" in admin_client.get("/admin/").content.decode()
