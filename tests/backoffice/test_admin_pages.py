@@ -15,6 +15,7 @@ from django.urls import reverse
 from events.models import EmailRecord, Registration
 from poles.models import COORDINATOR_GROUP, REGIONAL_GROUP
 from tests import factories
+from tests.backoffice.helpers import pole_form_data
 
 PROJECT_APPS = {"poles", "actors", "events", "auth"}
 
@@ -176,40 +177,17 @@ def test_dashboard_query_count_does_not_grow_with_rows(coordinator_client, pole_
     assert len(many) == len(one)
 
 
-def _pole_post(pole, **changes):
-    data = {
-        "name": pole.name,
-        "acronym": pole.acronym,
-        "slug": pole.slug,
-        "status": pole.status,
-        "founded_on": "",
-        "territory_name": pole.territory_name,
-        "outline": "",
-        "description": "",
-        "governance": "",
-        "email": "",
-        "phone": "",
-        "website": "",
-        "supports-TOTAL_FORMS": "0",
-        "supports-INITIAL_FORMS": "0",
-        "supports-MIN_NUM_FORMS": "0",
-        "supports-MAX_NUM_FORMS": "1000",
-    }
-    data.update(changes)
-    return data
-
-
 def test_assigning_a_pole_makes_the_user_a_coordinator(regional_client, pole_a):
     newcomer = factories.UserFactory(username="nouvelle-coordinatrice", is_staff=False)
     url = reverse("admin:poles_pole_change", args=[pole_a.pk])
-    response = regional_client.post(url, _pole_post(pole_a, coordinators=[newcomer.pk]))
+    response = regional_client.post(url, pole_form_data(pole_a, coordinators=[newcomer.pk]))
     assert response.status_code == HTTPStatus.FOUND
     newcomer.refresh_from_db()
     assert newcomer.is_staff
     assert newcomer.groups.filter(name=COORDINATOR_GROUP).exists()
     assert list(newcomer.coordinated_poles.all()) == [pole_a]
 
-    regional_client.post(url, _pole_post(pole_a))
+    regional_client.post(url, pole_form_data(pole_a))
     assert not newcomer.groups.filter(name=COORDINATOR_GROUP).exists()
 
 

@@ -13,6 +13,7 @@ from actors.models import Actor
 from events.models import EmailRecord, Event, Registration, Workshop
 from poles.models import Pole
 from tests import factories
+from tests.backoffice.helpers import pole_form_data
 
 
 @dataclass(frozen=True)
@@ -286,24 +287,13 @@ def test_coordinator_cannot_link_a_registration_to_another_poles_actor(coordinat
 
 
 def test_coordinator_cannot_change_own_poles_status_or_slug(coordinator_client, pole_a):
-    data = {
-        "name": "Pôle Alpha renommé",
-        "acronym": pole_a.acronym,
-        "slug": "pirate",
-        "status": Pole.Status.EMERGING,
-        "founded_on": "",
-        "territory_name": pole_a.territory_name,
-        "outline": '{"type": "Polygon", "coordinates": [[[-2.2, 47.6], [-2.0, 47.6], [-2.0, 47.8], [-2.2, 47.6]]]}',
-        "description": "",
-        "governance": "",
-        "email": "",
-        "phone": "",
-        "website": "",
-        "supports-TOTAL_FORMS": "0",
-        "supports-INITIAL_FORMS": "0",
-        "supports-MIN_NUM_FORMS": "0",
-        "supports-MAX_NUM_FORMS": "1000",
-    }
+    data = pole_form_data(
+        pole_a,
+        name="Pôle Alpha renommé",
+        slug="pirate",
+        status=Pole.Status.EMERGING,
+        outline='{"type": "Polygon", "coordinates": [[[-2.2, 47.6], [-2.0, 47.6], [-2.0, 47.8], [-2.2, 47.6]]]}',
+    )
     response = coordinator_client.post(reverse("admin:poles_pole_change", args=[pole_a.pk]), data)
     assert response.status_code == HTTPStatus.FOUND
     pole_a.refresh_from_db()
