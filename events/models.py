@@ -208,6 +208,10 @@ class Event(Located, TimeStamped):
         taken = self.confirmed_seats() if confirmed is None else confirmed
         return max(self.capacity - taken, 0)
 
+    def seats_can_change(self, now=None) -> bool:
+        """Whether seats may still be taken or given: the event is published and has not started."""
+        return self.status == self.Status.PUBLISHED and self.starts_at > (now or timezone.now())
+
     def registration_state(self, now=None) -> RegistrationState:
         """Open, not yet open, closed, full (waiting list), cancelled or over, at ``now``."""
         now = now or timezone.now()
@@ -215,7 +219,7 @@ class Event(Located, TimeStamped):
             return RegistrationState.CANCELLED
         if self.ends_at <= now:
             return RegistrationState.PAST
-        if self.status != self.Status.PUBLISHED or self.starts_at <= now:
+        if not self.seats_can_change(now):
             return RegistrationState.CLOSED
         if self.registration_opens_at and now < self.registration_opens_at:
             return RegistrationState.NOT_YET_OPEN

@@ -397,7 +397,7 @@ def registration_confirm(*, registration: Registration, now: datetime | None = N
         event, registration = _lock(registration)
         if registration.status != Status.PENDING:
             return registration
-        if event.status != Event.Status.PUBLISHED or event.starts_at <= now:
+        if not event.seats_can_change(now):
             raise RegistrationError(
                 _("This registration can no longer be confirmed: the event is cancelled or has started."),
                 code="closed",
@@ -418,7 +418,7 @@ def registration_confirm(*, registration: Registration, now: datetime | None = N
 
 def _fill_seats(event: Event, now: datetime) -> list[Registration]:
     """Promote the oldest waiting people into the free seats of a locked event and email them."""
-    if event.status != Event.Status.PUBLISHED or event.starts_at <= now:
+    if not event.seats_can_change(now):
         return []
     waiting = event.registrations.waitlisted().select_for_update()
     free = event.seats_left(confirmed=event.registrations.confirmed().count())

@@ -193,9 +193,7 @@ class RegistrationView(View):
             "registration": registration,
             "event": event,
             "Status": Registration.Status,
-            "can_confirm": registration.status == Registration.Status.PENDING
-            and event.status == Event.Status.PUBLISHED
-            and event.starts_at > now,
+            "can_confirm": registration.status == Registration.Status.PENDING and event.seats_can_change(now),
             "can_cancel": registration.is_active and event.starts_at > now,
             "has_calendar": registration.status
             in (Registration.Status.CONFIRMED, Registration.Status.WAITLISTED),
