@@ -333,11 +333,6 @@ def distance_km(distance_sq: float | None) -> float | None:
     return (distance_sq**0.5) * KM_PER_DEGREE
 
 
-def published_actors() -> QuerySet:
-    """The base of every public list: the published organisations."""
-    return Actor.objects.published()
-
-
 def with_map_position(queryset: QuerySet) -> QuerySet:
     """Annotate the map position once, only where it is used (it joins the commune, even in counts)."""
     return queryset if "map_latitude" in queryset.query.annotations else queryset.with_map_position()
@@ -345,4 +340,4 @@ def with_map_position(queryset: QuerySet) -> QuerySet:
 
 def actor_filter(params, *, queryset: QuerySet | None = None) -> ActorFilter:
     """The directory's FilterSet bound to a query string (``request.GET``)."""
-    return ActorFilter(params, queryset=queryset if queryset is not None else published_actors())
+    return ActorFilter(params, queryset=queryset if queryset is not None else Actor.objects.published())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, ListView
 
-from actors.filters import published_actors
+from actors.models import Actor
 from ess_portal.public_cache import cache_public_page
 from events.models import Event
 
@@ -43,7 +43,10 @@ class PoleDetailView(DetailView):
         context["epcis"] = pole.epcis.order_by("name")
         context["communes"] = pole_communes(pole)
         context["members"] = (
-            published_actors().in_pole(pole).select_related("commune").order_by("name")[:POLE_MEMBERS_SHOWN]
+            Actor.objects.published()
+            .in_pole(pole)
+            .select_related("commune")
+            .order_by("name")[:POLE_MEMBERS_SHOWN]
         )
         context["workshops"] = pole.workshops.filter(is_active=True).order_by("title")
         context["events"] = (
