@@ -23,7 +23,7 @@ from ess_portal.public_cache import (
 )
 from ess_portal.ratelimit import api_rate_limited
 
-from .filters import actor_filter, with_map_position
+from .filters import actor_filter
 from .models import FAMILY_OF_FORM, LegalForm
 
 GEOJSON_CONTENT_TYPE = "application/geo+json"
@@ -35,7 +35,7 @@ def filtered_actors(params) -> QuerySet:
     filterset = actor_filter(params)
     if not filterset.is_valid():
         raise InvalidQuery(form_errors(filterset.form))
-    return with_map_position(filterset.qs)
+    return filterset.qs.with_map_position()
 
 
 def _detail_url_template() -> str:

@@ -158,7 +158,7 @@ class BBoxFilter(django_filters.Filter):
         if not value:
             return qs
         west, south, east, north = value
-        return with_map_position(qs).filter(
+        return qs.with_map_position().filter(
             map_longitude__gte=west, map_longitude__lte=east, map_latitude__gte=south, map_latitude__lte=north
         )
 
@@ -320,7 +320,7 @@ def order_by_distance(queryset: QuerySet, origin: Commune) -> QuerySet:
     d_lat = F("map_latitude") - Value(origin.latitude)
     d_lon = (F("map_longitude") - Value(origin.longitude)) * Value(scale)
     return (
-        with_map_position(queryset)
+        queryset.with_map_position()
         .annotate(distance_sq=ExpressionWrapper(d_lat * d_lat + d_lon * d_lon, output_field=FloatField()))
         .order_by(F("distance_sq").asc(nulls_last=True), "name", "pk")
     )
@@ -331,11 +331,6 @@ def distance_km(distance_sq: float | None) -> float | None:
     if distance_sq is None:
         return None
     return (distance_sq**0.5) * KM_PER_DEGREE
-
-
-def with_map_position(queryset: QuerySet) -> QuerySet:
-    """Annotate the map position once, only where it is used (it joins the commune, even in counts)."""
-    return queryset if "map_latitude" in queryset.query.annotations else queryset.with_map_position()
 
 
 def actor_filter(params, *, queryset: QuerySet | None = None) -> ActorFilter:

@@ -88,7 +88,12 @@ class ActorQuerySet(PoleScopedQuerySet):
         return self.filter(pole=pole)
 
     def with_map_position(self):
-        """Annotate ``map_latitude``/``map_longitude``: the actor's own point, else its commune's."""
+        """Annotate ``map_latitude``/``map_longitude``: the actor's own point, else its commune's.
+
+        Idempotent: filters and views may both ask for it; it is added once (it joins the commune).
+        """
+        if "map_latitude" in self.query.annotations:
+            return self
         return self.annotate(
             map_latitude=Coalesce(F("latitude"), F("commune__latitude")),
             map_longitude=Coalesce(F("longitude"), F("commune__longitude")),

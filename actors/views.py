@@ -16,7 +16,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from ess_portal.public_cache import cache_public_page, data_version, public_cache_seconds, remember
 
-from .filters import ActorFilter, actor_filter, with_map_position
+from .filters import ActorFilter, actor_filter
 from .models import Actor
 from .public_forms import EmbedForm
 from .selectors import directory_rows
@@ -171,7 +171,8 @@ class ActorDetailView(DetailView):
 
     def get_queryset(self):
         return (
-            with_map_position(Actor.objects.published())
+            Actor.objects.published()
+            .with_map_position()
             .select_related("commune", "commune__epci", "pole")
             .prefetch_related("sectors")
         )
