@@ -173,7 +173,8 @@ class Actor(Located, TimeStamped):
             ),
         ]
         indexes = [
-            models.Index(fields=["is_published", "name"], name="actors_published_name"),
+            # The directory's order (name, then id): a page is read from the index, without sorting.
+            models.Index(fields=["is_published", "name", "id"], name="actors_published_name_id"),
             # Covers the freshness check of the public caches (counts and latest change, no table scan).
             models.Index(fields=["is_published", "updated_at"], name="actors_published_updated"),
         ]
