@@ -301,6 +301,17 @@ class ActorFilter(django_filters.FilterSet):
             return order_by_distance(queryset, near)
         return queryset.order_by("name", "pk")
 
+    def meaning(self) -> str:
+        """The valid filters and sort as one string, the same for every URL that lists the same
+        organisations in the same order: paging, display switches and unknown parameters are left out."""
+        data = self.form.cleaned_data
+        parts = []
+        for name in self._meta.fields:
+            value = data.get(name)
+            if value not in (None, ""):
+                parts.append(f"{name}={getattr(value, 'pk', value)}")
+        return "&".join(parts)
+
     @property
     def active_filters(self) -> bool:
         """Whether any filter (not the sort) narrows the list: the empty state suggests widening it."""

@@ -1,27 +1,42 @@
-"""Reads of the directory list: the rows of one page as plain values, in a fixed number of queries.
+"""Reads of the directory list, kept per data version so that an uncached page costs no query at all.
 
-An uncached page of ``/acteurs/`` used to build three model instances per row (organisation, commune,
-pole) plus one per sector, reverse a URL and look up three translations per row in the template. Here
-the page's ids are read first (the sort walks an index, no join), then only the columns a row shows,
-then its sectors with one query on the link table (names come from a per-process table renewed with
-the public data version); the row's strings are ready for the template.
+The directory is small (thousands of organisations) and changes a few times a day, while the same
+searches are paged through again and again. A page of ``/acteurs/`` is assembled from two things, both
+computed from the database once per data version in each process and dropped when the data changes:
+
+* the *search*: the query string's filters once validated by the FilterSet (errors are shown by the
+  filter form, itself kept per data version, language and filters: ``jinja2/actors/actor_list.html``);
+* the *matches* of a search: every matching organisation id, in display order (with the distance when
+  sorted by it), read with the one FilterSet (``actors.filters.ActorFilter``) that also serves the map
+  data and the CSV export, so the three still agree; the page count is their number;
+* the *rows*: what a line of the list shows about an organisation, and its HTML, read for the ids a
+  page needs the first time they are shown (three queries: columns, sectors, and the sectors' names)
+  and kept per language; a row showing a distance is rendered again for each request.
+
+The page around them (layout, counts, pagination) is rendered for every request.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+from array import array
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 
-from django.db.models import QuerySet
+from django.template import engines
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
+from markupsafe import Markup
 
-from ess_portal.public_cache import per_version
-
-from .filters import distance_km
+from .filters import ActorFilter, distance_km
 from .models import Actor, LegalForm, Sector
 from .templatetags.public_maps import km
 
+ROW_TEMPLATE = "includes/directory_row.html"
 ROW_COLUMNS = ("pk", "name", "slug", "acronym", "legal_form", "commune__name", "pole__name")
+#: Searches whose matches each process keeps (an LRU): 10,000 matches take 80 KB (160 KB with distances).
+MATCHES_KEPT = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,29 +51,164 @@ class DirectoryRow:
     membership: str
     distance: str
     sectors: tuple[str, ...]
+    #: The row's ``<li>``, rendered once (``jinja2/includes/directory_row.html``).
+    html: Markup = Markup()
+
+    def rendered(self) -> DirectoryRow:
+        return replace(self, html=Markup(engines["jinja2"].env.get_template(ROW_TEMPLATE).render(actor=self)))
 
 
-def _page_ids(page: QuerySet) -> list[tuple[int, float | None]]:
-    """The page's organisation ids in order, with the distance when sorted by it.
+class Matches(Sequence):
+    """The ids of a search's organisations in display order, and their squared distances if sorted by it.
 
-    Read alone, without the joins of the row's columns, so the database walks the ``(is_published,
-    name)`` index to the page instead of joining and sorting every row (14 ms to 3 ms on PostgreSQL at
-    page 200 of 10,000 organisations).
+    A sequence of ``(id, distance_sq)`` pairs, compact (two arrays) and cheap to slice: Django's
+    ``Paginator`` pages through it and counts it with ``len()``.
     """
-    if "distance_sq" in page.query.annotations:
-        return list(page.values_list("pk", "distance_sq"))
-    return [(pk, None) for pk in page.values_list("pk", flat=True)]
+
+    def __init__(self, ids: array, distances: array | None = None):
+        self._ids = ids
+        self._distances = distances
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            ids = self._ids[index]
+            distances = self._distances[index] if self._distances is not None else [None] * len(ids)
+            return list(zip(ids, distances, strict=True))
+        return (self._ids[index], self._distances[index] if self._distances is not None else None)
 
 
-def _sector_table() -> dict[int, tuple[int, str]]:
-    """Sector id -> (rank in the sectors' own order, name)."""
-    return {pk: (rank, name) for rank, (pk, name) in enumerate(Sector.objects.values_list("pk", "name"))}
+NO_MATCHES = Matches(array("q"))
 
 
-def _sectors_of(actor_ids: list[int], version: str | None) -> dict[int, tuple[str, ...]]:
-    if not actor_ids:
-        return {}
-    table = per_version("directory-sectors", _sector_table, version=version)
+class _VersionedLRU:
+    """Values of this process for the current data version only, the least recently used dropped first."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._lock = threading.Lock()
+        self._version: str | None = None
+        self._values: OrderedDict[str, object] = OrderedDict()
+
+    def get(self, version: str, key: str):
+        with self._lock:
+            if version != self._version:
+                return None
+            value = self._values.get(key)
+            if value is not None:
+                self._values.move_to_end(key)
+            return value
+
+    def put(self, version: str, key: str, value) -> None:
+        with self._lock:
+            if version != self._version:
+                self._version = version
+                self._values.clear()
+            self._values[key] = value
+            while len(self._values) > self.size:
+                self._values.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._version = None
+            self._values.clear()
+
+
+@dataclass(frozen=True, slots=True)
+class Search:
+    """A query string of the directory once validated by the FilterSet: what the list needs of it."""
+
+    valid: bool
+    #: ``ActorFilter.meaning()``: the same for every query string that lists the same organisations.
+    meaning: str
+    #: Whether a filter (not the sort) narrows the list: the empty state then suggests widening it.
+    active: bool
+    q: str
+
+
+_searches = _VersionedLRU(256)
+_matches = _VersionedLRU(MATCHES_KEPT)
+
+
+def directory_search(typed: str, filterset: Callable[[], ActorFilter], *, version: str) -> Search:
+    """The validated search for the filters as typed (``typed``: their canonical query string).
+
+    ``filterset`` builds the bound FilterSet; it is only called the first time these filters are seen
+    for this data version (the validity of a pole, sector or commune depends on the data).
+    """
+    found = _searches.get(version, typed)
+    if found is None:
+        bound = filterset()
+        valid = bound.is_valid()
+        found = Search(
+            valid=valid,
+            meaning=bound.meaning() if valid else "",
+            active=valid and bound.active_filters,
+            q=(bound.form.cleaned_data.get("q") or "") if valid else "",
+        )
+        _searches.put(version, typed, found)
+    return found
+
+
+def directory_matches(search: Search, filterset: Callable[[], ActorFilter], *, version: str) -> Matches:
+    """Every organisation matching a valid search, in its order; read once per data version and search."""
+    found = _matches.get(version, search.meaning)
+    if found is None:
+        queryset = filterset().qs
+        if "distance_sq" in queryset.query.annotations:
+            pairs = list(queryset.values_list("pk", "distance_sq"))
+            found = Matches(
+                array("q", (pk for pk, _ in pairs)),
+                array("d", (float("nan") if d is None else d for _, d in pairs)),
+            )
+        else:
+            # Only the ids: PostgreSQL reads them from the (is_published, name, id) index.
+            found = Matches(array("q", queryset.values_list("pk", flat=True)))
+        _matches.put(version, search.meaning, found)
+    return found
+
+
+class _Rows:
+    """Rows already built in this process, per organisation, for one data version and language."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._key: tuple[str, str] | None = None
+        self._rows: dict[int, DirectoryRow] = {}
+
+    def get_many(self, key: tuple[str, str], ids: list[int]) -> dict[int, DirectoryRow]:
+        with self._lock:
+            if key != self._key:
+                return {}
+            return {pk: self._rows[pk] for pk in ids if pk in self._rows}
+
+    def put_many(self, key: tuple[str, str], rows: dict[int, DirectoryRow]) -> None:
+        with self._lock:
+            if key != self._key:
+                self._key = key
+                self._rows = {}
+            self._rows.update(rows)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._key = None
+            self._rows = {}
+
+
+_rows = _Rows()
+
+
+def clear_local_directory() -> None:
+    """Forget this process's matches and rows (the tests' fresh state between tests)."""
+    _searches.clear()
+    _matches.clear()
+    _rows.clear()
+
+
+def _sectors_of(actor_ids: list[int]) -> dict[int, tuple[str, ...]]:
+    table = {pk: (rank, name) for rank, (pk, name) in enumerate(Sector.objects.values_list("pk", "name"))}
     links: dict[int, list[tuple[int, str]]] = {}
     for actor_id, sector_id in Actor.sectors.through.objects.filter(actor_id__in=actor_ids).values_list(
         "actor_id", "sector_id"
@@ -68,35 +218,48 @@ def _sectors_of(actor_ids: list[int], version: str | None) -> dict[int, tuple[st
     return {actor_id: tuple(name for _rank, name in sorted(found)) for actor_id, found in links.items()}
 
 
-def directory_rows(page: QuerySet, *, version: str | None = None) -> list[DirectoryRow]:
-    """Rows of one page (a sliced, sorted queryset) in three queries: ids, columns, sectors.
-
-    ``version``: the public data version when the caller has already read it.
-    """
-    order = _page_ids(page)
-    if not order:
-        return []
-    ids = [pk for pk, _distance_sq in order]
-    columns = {record[0]: record for record in Actor.objects.filter(pk__in=ids).values_list(*ROW_COLUMNS)}
-    sectors = _sectors_of(ids, version)
+def _read_rows(ids: list[int]) -> dict[int, DirectoryRow]:
+    """Rows of some organisations, without distance, in three queries: columns, sectors, sector names."""
+    sectors = _sectors_of(ids)
     prefix, _placeholder, suffix = reverse("actors:detail", kwargs={"slug": "slug"}).rpartition("slug")
     legal_forms = {value: str(label) for value, label in LegalForm.choices}
     member_of = gettext("member of %(pole)s")
-    away = gettext("%(distance)s away")
-    rows = []
-    for pk, distance_sq in order:
-        _pk, name, slug, acronym, legal_form, commune, pole = columns[pk]
-        distance = distance_km(distance_sq)
-        rows.append(
-            DirectoryRow(
-                name=name,
-                acronym=acronym if acronym != name else "",
-                url=f"{prefix}{slug}{suffix}",
-                legal_form=legal_forms.get(legal_form, legal_form),
-                commune=commune,
-                membership=member_of % {"pole": pole} if pole else "",
-                distance=away % {"distance": km(distance)} if distance is not None else "",
-                sectors=sectors.get(pk, ()),
-            )
-        )
+    rows = {}
+    for pk, name, slug, acronym, legal_form, commune, pole in Actor.objects.filter(pk__in=ids).values_list(
+        *ROW_COLUMNS
+    ):
+        rows[pk] = DirectoryRow(
+            name=name,
+            acronym=acronym if acronym != name else "",
+            url=f"{prefix}{slug}{suffix}",
+            legal_form=legal_forms.get(legal_form, legal_form),
+            commune=commune,
+            membership=member_of % {"pole": pole} if pole else "",
+            distance="",
+            sectors=sectors.get(pk, ()),
+        ).rendered()
     return rows
+
+
+def directory_rows(page: list[tuple[int, float | None]], *, version: str) -> list[DirectoryRow]:
+    """The rows of one page of matches, read from the database only for organisations not seen yet."""
+    if not page:
+        return []
+    key = (version, get_language() or "")
+    ids = [pk for pk, _distance_sq in page]
+    rows = _rows.get_many(key, ids)
+    missing = [pk for pk in ids if pk not in rows]
+    if missing:
+        read = _read_rows(missing)
+        _rows.put_many(key, read)
+        rows.update(read)
+    away = gettext("%(distance)s away")
+    result = []
+    for pk, distance_sq in page:
+        row = rows.get(pk)
+        if row is None:  # deleted between the two reads: the next data version drops it from the matches
+            continue
+        if distance_sq is not None and distance_sq == distance_sq:  # NaN: no position, no distance
+            row = replace(row, distance=away % {"distance": km(distance_km(distance_sq))}).rendered()
+        result.append(row)
+    return result

@@ -6,35 +6,38 @@ import json
 from http import HTTPStatus
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.functional import SimpleLazyObject, cached_property
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.generic import DetailView, ListView, TemplateView
 
-from ess_portal.public_cache import cache_public_page, data_version, public_cache_seconds, remember
+from ess_portal.public_cache import cache_public_page, current_data_version
 
 from .filters import ActorFilter, actor_filter
 from .models import Actor
 from .public_forms import EmbedForm
-from .selectors import directory_rows
+from .selectors import NO_MATCHES, Search, directory_matches, directory_rows, directory_search
 
 MAP_TEXT_ALTERNATIVE_SIZE = 50
 DISPLAY_PARAMETERS = {"page", "embed"}
+FILTERS = set(ActorFilter.base_filters)
 # What the json_script filter escapes: no value can close the <script> data block or start a comment.
 JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
 def filter_query(params, exclude=DISPLAY_PARAMETERS) -> str:
     """The filters of a query string, without paging and display switches: shared by list, map and data."""
-    query = params.copy()
-    for key in exclude:
-        query.pop(key, None)
-    for key in [key for key, values in query.lists() if not any(values)]:
-        query.pop(key)
-    return query.urlencode()
+    return urlencode(
+        [
+            (key, value)
+            for key, values in params.lists()
+            if key not in exclude and any(values)
+            for value in values
+        ]
+    )
 
 
 class FilteredMixin:
@@ -42,8 +45,19 @@ class FilteredMixin:
 
     @cached_property
     def data_version(self) -> str:
-        """The public data version, read once per request."""
-        return data_version()
+        """The public data version, read once per request (at most once a second from the shared cache)."""
+        return current_data_version()
+
+    @cached_property
+    def filter_values(self) -> str:
+        """The directory's filters as typed in the query string, in a canonical order (a cache key)."""
+        params = self.request.GET
+        return urlencode(
+            [(key, value) for key in sorted(FILTERS & set(params)) for value in params.getlist(key)]
+        )
+
+    def query_is_valid(self) -> bool:
+        return self.filterset.is_valid()
 
     @property
     def filterset(self) -> ActorFilter:
@@ -58,14 +72,17 @@ class FilteredMixin:
         return self.filterset.qs.select_related("commune", "pole")
 
     def render_to_response(self, context, **response_kwargs):
-        if not self.filterset.is_valid():
+        if not self.query_is_valid():
             response_kwargs["status"] = HTTPStatus.BAD_REQUEST
         return super().render_to_response(context, **response_kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["filter"] = self.filterset
+        context["filter"] = SimpleLazyObject(lambda: self.filterset)
         context["filter_query"] = filter_query(self.request.GET)
+        # What the filter form's HTML depends on, beside the data version and the language.
+        context["filter_values"] = self.filter_values
+        context["data_version"] = self.data_version
         return context
 
 
@@ -73,50 +90,31 @@ class FilteredMixin:
 class ActorListView(FilteredMixin, ListView):
     """The directory: search, filters, sort, pagination; the same filters as the map and the CSV.
 
-    Visitors with a session bypass the page cache; for them the filter form and the results (count,
-    rows, pagination) are template fragments cached per data version, language and query string, so
-    paging back and forth or sharing a search renders only the layout. A miss costs three small
-    queries (see ``actors.selectors``) and the count, itself remembered per data version.
+    The list pages through the search's matches and rows (``actors.selectors``), read from the database
+    once per data version in each process: an uncached page (a visitor with a session, a new search
+    link) is rendered without a query once the search has been seen.
     """
 
     template_name = "actors/actor_list.html"
     paginate_by = 20
 
-    def get_queryset(self):
-        return self.filtered_queryset()
+    @cached_property
+    def search(self) -> Search:
+        return directory_search(self.filter_values, lambda: self.filterset, version=self.data_version)
 
-    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
-        return RememberedCountPaginator(
-            queryset,
-            per_page,
-            orphans=orphans,
-            allow_empty_first_page=allow_empty_first_page,
-            count_key=f"directory-count:{filter_query(self.request.GET)}",
-            version=self.data_version,
-        )
+    def query_is_valid(self) -> bool:
+        return self.search.valid
+
+    def get_queryset(self):
+        if not self.search.valid:
+            return NO_MATCHES
+        return directory_matches(self.search, lambda: self.filterset, version=self.data_version)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        page = context["object_list"]
-        # Read only if the results fragment is not cached for this data version, language and query.
-        context["object_list"] = SimpleLazyObject(lambda: directory_rows(page, version=self.data_version))
-        context["data_version"] = self.data_version
-        context["fragment_seconds"] = public_cache_seconds()
+        context["search"] = self.search
+        context["object_list"] = directory_rows(context["object_list"], version=self.data_version)
         return context
-
-
-class RememberedCountPaginator(Paginator):
-    """A paginator whose count is computed once per data version for the same filters (paging through
-    a search counts its matches once)."""
-
-    def __init__(self, *args, count_key: str, version: str, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.count_key = count_key
-        self.version = version
-
-    @cached_property
-    def count(self) -> int:
-        return remember(self.count_key, self.object_list.count, version=self.version)
 
 
 def organization_json_ld(actor: Actor, request) -> str:

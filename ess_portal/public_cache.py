@@ -90,6 +90,16 @@ def data_version() -> str:
     return version
 
 
+def current_data_version() -> str:
+    """The data version as this process last read it, read again from the shared cache when that was
+    more than ``PUBLIC_CACHE_LOCAL_SECONDS`` ago: the same delay as the page cache's own copies."""
+    version = _local.fresh_version()
+    if version is None:
+        version = data_version()
+        _local.set_version(version)
+    return version
+
+
 def bump_data_version(**kwargs) -> None:
     """Signal handler: anything shown publicly changed, so every cached page and map is stale."""
     version = uuid.uuid4().hex

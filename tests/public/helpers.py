@@ -15,8 +15,8 @@ def list_names(client, query: str = "") -> set[str]:
     while True:
         response = client.get(f"{url}&page={page}")
         assert response.status_code == 200, response.content[:500]
-        names |= {actor.name for actor in response.context["object_list"]}
-        if not response.context["page_obj"].has_next():
+        names |= {actor.name for actor in response.context_data["object_list"]}
+        if not response.context_data["page_obj"].has_next():
             return names
         page += 1
 

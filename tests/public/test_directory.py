@@ -8,7 +8,7 @@ pytestmark = pytest.mark.django_db
 
 
 def names(response) -> list[str]:
-    return [actor.name for actor in response.context["object_list"]]
+    return [actor.name for actor in response.context_data["object_list"]]
 
 
 def test_directory_lists_published_organisations_sorted_by_name(client, directory):
@@ -94,7 +94,7 @@ def test_filters_stay_in_pagination_links(client, db):
     content = response.content.decode()
     assert "?pole=grand-pole&amp;q=association&amp;page=2" in content
     second = client.get("/acteurs/", {"pole": "grand-pole", "q": "association", "page": 2})
-    assert len(second.context["object_list"]) == 5
+    assert len(second.context_data["object_list"]) == 5
 
 
 def test_sort_by_distance_lists_nearest_first_and_unlocated_last(client, directory):

@@ -60,6 +60,6 @@ def test_pages_of_a_search_keep_their_own_rows_and_links(session_client, db):
     factories.ActorFactory.create_batch(25, pole=pole)
     first = session_client.get("/acteurs/", {"pole": "grand-pole", "page": 1}).content.decode()
     second = session_client.get("/acteurs/", {"pole": "grand-pole", "page": 2})
-    assert len(second.context["object_list"]) == 5
+    assert len(second.context_data["object_list"]) == 5
     assert "?pole=grand-pole&amp;page=2" in first
     assert "?pole=grand-pole&amp;page=1" in second.content.decode()
