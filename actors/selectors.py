@@ -19,6 +19,7 @@ The page around them (layout, counts, pagination) is rendered for every request.
 from __future__ import annotations
 
 import threading
+import time
 from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -28,6 +29,8 @@ from django.template import engines
 from django.urls import reverse
 from django.utils.translation import get_language, gettext
 from markupsafe import Markup
+
+from ess_portal.public_cache import public_cache_seconds
 
 from .filters import ActorFilter, distance_km
 from .models import Actor, LegalForm, Sector
@@ -84,29 +87,35 @@ NO_MATCHES = Matches(array("q"))
 
 
 class _VersionedLRU:
-    """Values of this process for the current data version only, the least recently used dropped first."""
+    """Values of this process for the current data version only, the least recently used dropped first.
+
+    Like every public cache, an entry also lives at most ``PUBLIC_CACHE_SECONDS``: that bounds how long
+    a change that sends no signal (a bulk update in a data load) can stay unseen.
+    """
 
     def __init__(self, size: int):
         self.size = size
         self._lock = threading.Lock()
         self._version: str | None = None
-        self._values: OrderedDict[str, object] = OrderedDict()
+        self._values: OrderedDict[str, tuple[float, object]] = OrderedDict()
 
     def get(self, version: str, key: str):
         with self._lock:
             if version != self._version:
                 return None
-            value = self._values.get(key)
-            if value is not None:
-                self._values.move_to_end(key)
-            return value
+            entry = self._values.get(key)
+            if entry is None or time.monotonic() - entry[0] > public_cache_seconds():
+                return None
+            self._values.move_to_end(key)
+            return entry[1]
 
     def put(self, version: str, key: str, value) -> None:
         with self._lock:
             if version != self._version:
                 self._version = version
                 self._values.clear()
-            self._values[key] = value
+            self._values[key] = (time.monotonic(), value)
+            self._values.move_to_end(key)
             while len(self._values) > self.size:
                 self._values.popitem(last=False)
 
@@ -171,23 +180,26 @@ def directory_matches(search: Search, filterset: Callable[[], ActorFilter], *, v
 
 
 class _Rows:
-    """Rows already built in this process, per organisation, for one data version and language."""
+    """Rows already built in this process, per organisation, for one data version and language, for at
+    most ``PUBLIC_CACHE_SECONDS``."""
 
     def __init__(self):
         self._lock = threading.Lock()
         self._key: tuple[str, str] | None = None
+        self._since = 0.0
         self._rows: dict[int, DirectoryRow] = {}
 
     def get_many(self, key: tuple[str, str], ids: list[int]) -> dict[int, DirectoryRow]:
         with self._lock:
-            if key != self._key:
+            if key != self._key or time.monotonic() - self._since > public_cache_seconds():
                 return {}
             return {pk: self._rows[pk] for pk in ids if pk in self._rows}
 
     def put_many(self, key: tuple[str, str], rows: dict[int, DirectoryRow]) -> None:
         with self._lock:
-            if key != self._key:
+            if key != self._key or time.monotonic() - self._since > public_cache_seconds():
                 self._key = key
+                self._since = time.monotonic()
                 self._rows = {}
             self._rows.update(rows)
 

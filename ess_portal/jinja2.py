@@ -21,6 +21,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from functools import lru_cache
+from time import monotonic
 
 from django.template import defaultfilters, engines
 from django.templatetags.static import static
@@ -34,6 +35,7 @@ from leaflet.templatetags import leaflet_tags
 from markupsafe import Markup
 
 from actors.templatetags.public_maps import km, map_options
+from ess_portal.public_cache import public_cache_seconds
 
 
 @lru_cache(maxsize=4096)
@@ -80,12 +82,12 @@ def leaflet_map(name, **options):
     return Markup(engines["django"].get_template("leaflet/_leaflet_map.html").render(context))
 
 
-def date(value, format_string=None) -> str:
+def date_filter(value, format_string=None) -> str:
     """Django's ``date`` filter, in the current time zone as in Django's templates."""
     return defaultfilters.date(template_localtime(value), format_string)
 
 
-def time(value, format_string=None) -> str:
+def time_filter(value, format_string=None) -> str:
     """Django's ``time`` filter, in the current time zone as in Django's templates."""
     return defaultfilters.time(template_localtime(value), format_string)
 
@@ -98,7 +100,8 @@ class FragmentCache(Extension):
     """``{% cache "name", part, … %}…{% endcache %}``: the block's HTML kept in this process (an LRU).
 
     The parts make the key: they must include everything the block's output depends on, the public data
-    version first (``current_data_version()``), so a change to the data is never served stale.
+    version first (``current_data_version()``) when it shows data, so a change is never served stale. A
+    fragment lives at most ``PUBLIC_CACHE_SECONDS``, like every public cache.
     """
 
     tags = {"cache"}
@@ -107,7 +110,7 @@ class FragmentCache(Extension):
     def __init__(self, environment):
         super().__init__(environment)
         self._lock = threading.Lock()
-        self._fragments: OrderedDict[str, Markup] = OrderedDict()
+        self._fragments: OrderedDict[str, tuple[float, Markup]] = OrderedDict()
 
     def parse(self, parser):
         lineno = next(parser.stream).lineno
@@ -121,13 +124,14 @@ class FragmentCache(Extension):
     def _fragment(self, parts, caller):
         key = "\x1f".join(str(part) for part in parts)
         with self._lock:
-            html = self._fragments.get(key)
-            if html is not None:
+            entry = self._fragments.get(key)
+            if entry is not None and monotonic() - entry[0] <= public_cache_seconds():
                 self._fragments.move_to_end(key)
-                return html
+                return entry[1]
         html = Markup(caller())
         with self._lock:
-            self._fragments[key] = html
+            self._fragments[key] = (monotonic(), html)
+            self._fragments.move_to_end(key)
             while len(self._fragments) > self.size:
                 self._fragments.popitem(last=False)
         return html
@@ -153,8 +157,8 @@ def environment(**options) -> Environment:
         map_options=map_options,
     )
     env.filters.update(
-        date=date,
-        time=time,
+        date=date_filter,
+        time=time_filter,
         linebreaks=linebreaks,
         capfirst=defaultfilters.capfirst,
         truncatewords=defaultfilters.truncatewords,

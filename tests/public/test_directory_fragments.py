@@ -1,4 +1,5 @@
-"""Visitors with a session bypass the page cache; the directory's cached fragments follow the data."""
+"""Visitors with a session bypass the page cache; what the directory keeps per data version (searches,
+matches, rows, the filter form) follows the data at once."""
 
 from http import HTTPStatus
 
