@@ -13,7 +13,8 @@ import logging
 from http import HTTPStatus
 
 from django.conf import settings
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from ess_portal.ratelimit import rate_limited
@@ -30,18 +31,18 @@ THANKS_TEMPLATE = "actors/actor_proposal_thanks.html"
 def actor_propose_view(request):
     """GET: the form; POST: record the proposal, then redirect to the thank-you page (``?merci``)."""
     if request.method == "GET" and "merci" in request.GET:
-        return render(request, THANKS_TEMPLATE)
+        return TemplateResponse(request, THANKS_TEMPLATE)
     form = ActorProposalForm(request.POST or None)
     if request.method != "POST":
-        return render(request, FORM_TEMPLATE, {"form": form})
+        return TemplateResponse(request, FORM_TEMPLATE, {"form": form})
     if rate_limited(request, group="actors.proposal", rate=settings.PROPOSAL_RATE):
-        return render(
+        return TemplateResponse(
             request, FORM_TEMPLATE, {"form": form, "rate_limited": True}, status=HTTPStatus.TOO_MANY_REQUESTS
         )
     if form.is_spam:
         return redirect(reverse("actors:propose") + "?merci")
     if not form.is_valid():
-        return render(request, FORM_TEMPLATE, {"form": form}, status=HTTPStatus.BAD_REQUEST)
+        return TemplateResponse(request, FORM_TEMPLATE, {"form": form}, status=HTTPStatus.BAD_REQUEST)
     data = form.cleaned_data
     services.actor_propose(
         name=data["name"],

@@ -119,7 +119,7 @@ def test_rate_limit_refuses_further_proposals(client, redon, settings):
 def test_unknown_commune_is_a_form_error(client, redon):
     response = client.post(URL, proposal(redon, commune_name="Atlantis"))
     assert response.status_code == HTTPStatus.BAD_REQUEST
-    assert "commune" in response.context["form"].errors["commune_name"][0].lower()
+    assert "commune" in response.context_data["form"].errors["commune_name"][0].lower()
     assert not Actor.objects.exists()
 
 
