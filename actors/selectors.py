@@ -38,8 +38,9 @@ from .templatetags.public_maps import km
 
 ROW_TEMPLATE = "includes/directory_row.html"
 ROW_COLUMNS = ("pk", "name", "slug", "acronym", "legal_form", "commune__name", "pole__name")
-#: Searches whose matches each process keeps (an LRU): 10,000 matches take 80 KB (160 KB with distances).
-MATCHES_KEPT = 64
+#: Matches each process keeps (an LRU bounded by their total number of ids: 8 bytes each, 16 with
+#: distances): about ten unfiltered lists of 10,000 organisations beside hundreds of narrower searches.
+MATCHES_KEPT = 200_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,11 +94,13 @@ class _VersionedLRU:
     a change that sends no signal (a bulk update in a data load) can stay unseen.
     """
 
-    def __init__(self, size: int):
+    def __init__(self, size: int, weight: Callable[[object], int] = lambda value: 1):
         self.size = size
+        self.weight = weight
         self._lock = threading.Lock()
         self._version: str | None = None
         self._values: OrderedDict[str, tuple[float, object]] = OrderedDict()
+        self._total = 0
 
     def get(self, version: str, key: str):
         with self._lock:
@@ -110,19 +113,24 @@ class _VersionedLRU:
             return entry[1]
 
     def put(self, version: str, key: str, value) -> None:
+        """Keep ``value``; the least recently used values go while the total weight exceeds ``size``."""
         with self._lock:
             if version != self._version:
                 self._version = version
                 self._values.clear()
+                self._total = 0
+            if key in self._values:
+                self._total -= self.weight(self._values.pop(key)[1])
             self._values[key] = (time.monotonic(), value)
-            self._values.move_to_end(key)
-            while len(self._values) > self.size:
-                self._values.popitem(last=False)
+            self._total += self.weight(value)
+            while self._total > self.size and len(self._values) > 1:
+                self._total -= self.weight(self._values.popitem(last=False)[1][1])
 
     def clear(self) -> None:
         with self._lock:
             self._version = None
             self._values.clear()
+            self._total = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,8 +145,8 @@ class Search:
     q: str
 
 
-_searches = _VersionedLRU(256)
-_matches = _VersionedLRU(MATCHES_KEPT)
+_searches = _VersionedLRU(1024)
+_matches = _VersionedLRU(MATCHES_KEPT, weight=lambda matches: len(matches) + 1)
 
 
 def directory_search(typed: str, filterset: Callable[[], ActorFilter], *, version: str) -> Search:
