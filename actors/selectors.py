@@ -188,33 +188,35 @@ def directory_matches(search: Search, filterset: Callable[[], ActorFilter], *, v
 
 
 class _Rows:
-    """Rows already built in this process, per organisation, for one data version and language, for at
-    most ``PUBLIC_CACHE_SECONDS``."""
+    """Rows already built in this process, per organisation, for the current data version and each
+    language, for at most ``PUBLIC_CACHE_SECONDS``."""
 
     def __init__(self):
         self._lock = threading.Lock()
-        self._key: tuple[str, str] | None = None
-        self._since = 0.0
-        self._rows: dict[int, DirectoryRow] = {}
+        self._tables: dict[tuple[str, str], tuple[float, dict[int, DirectoryRow]]] = {}
+
+    def _table(self, key: tuple[str, str]) -> dict[int, DirectoryRow] | None:
+        since, rows = self._tables.get(key, (0.0, None))
+        return rows if time.monotonic() - since <= public_cache_seconds() else None
 
     def get_many(self, key: tuple[str, str], ids: list[int]) -> dict[int, DirectoryRow]:
         with self._lock:
-            if key != self._key or time.monotonic() - self._since > public_cache_seconds():
-                return {}
-            return {pk: self._rows[pk] for pk in ids if pk in self._rows}
+            rows = self._table(key) or {}
+            return {pk: rows[pk] for pk in ids if pk in rows}
 
     def put_many(self, key: tuple[str, str], rows: dict[int, DirectoryRow]) -> None:
         with self._lock:
-            if key != self._key or time.monotonic() - self._since > public_cache_seconds():
-                self._key = key
-                self._since = time.monotonic()
-                self._rows = {}
-            self._rows.update(rows)
+            table = self._table(key)
+            if table is None:
+                # A new data version (or an expired table): the other versions' tables go.
+                self._tables = {k: v for k, v in self._tables.items() if k[0] == key[0] and k != key}
+                table = {}
+                self._tables[key] = (time.monotonic(), table)
+            table.update(rows)
 
     def clear(self) -> None:
         with self._lock:
-            self._key = None
-            self._rows = {}
+            self._tables = {}
 
 
 _rows = _Rows()

@@ -109,3 +109,16 @@ def test_the_matches_kept_are_bounded_by_their_total_size():
     assert kept.get("v1", "small") is None
     assert len(kept.get("v1", "large")) == 8
     assert kept.get("v2", "large") is None  # another data version: nothing kept
+
+
+def test_french_and_english_rows_are_kept_side_by_side(session_client, directory, django_assert_num_queries):
+    session_client.get("/acteurs/", {"pole": "cades"})
+    english_client = type(session_client)()
+    english_client.cookies["sessionid"] = "another-session"
+    english_client.cookies["django_language"] = "en"
+    english_client.get("/acteurs/", {"pole": "cades"})
+    with django_assert_num_queries(0):
+        french = session_client.get("/acteurs/", {"pole": "cades", "again": "1"}).content.decode()
+        english = english_client.get("/acteurs/", {"pole": "cades", "again": "1"}).content.decode()
+    assert "membre de CADES" in french
+    assert "member of CADES" in english
