@@ -101,7 +101,8 @@ class FragmentCache(Extension):
 
     The parts make the key: they must include everything the block's output depends on, the public data
     version first (``current_data_version()``) when it shows data, so a change is never served stale. A
-    fragment lives at most ``PUBLIC_CACHE_SECONDS``, like every public cache.
+    fragment lives at most ``PUBLIC_CACHE_SECONDS``, like every public cache. Nothing is kept while
+    templates reload themselves (``DEBUG``), so that an edited template shows at once.
     """
 
     tags = {"cache"}
@@ -122,6 +123,8 @@ class FragmentCache(Extension):
         return nodes.CallBlock(call, [], [], body).set_lineno(lineno)
 
     def _fragment(self, parts, caller):
+        if self.environment.auto_reload:
+            return Markup(caller())  # DEBUG: a template being edited shows its changes at once
         key = "\x1f".join(str(part) for part in parts)
         with self._lock:
             entry = self._fragments.get(key)

@@ -78,3 +78,14 @@ def test_makemessages_sees_the_strings_of_a_jinja2_template_on_their_lines():
         "%(counter)s organisations",
     ]
     assert calls[3].args[0].value == "It's free"
+
+
+def test_nothing_is_kept_while_templates_reload_themselves():
+    environment = engines["jinja2"].env
+    source = '{% cache "test-reloading", key %}{{ value }}{% endcache %}'
+    environment.auto_reload = True
+    try:
+        assert render(source, key="k", value="first") == "first"
+        assert render(source, key="k", value="edited") == "edited"
+    finally:
+        environment.auto_reload = False

@@ -122,3 +122,19 @@ def test_french_and_english_rows_are_kept_side_by_side(session_client, directory
         english = english_client.get("/acteurs/", {"pole": "cades", "again": "1"}).content.decode()
     assert "membre de CADES" in french
     assert "member of CADES" in english
+
+
+def test_rows_are_read_again_while_templates_reload_themselves(
+    session_client, directory, django_assert_num_queries
+):
+    from django.template import engines
+
+    environment = engines["jinja2"].env
+    environment.auto_reload = True
+    try:
+        session_client.get("/acteurs/", {"pole": "cades"})
+        # The filter form is rendered again (its pole is looked up), and the rows are read again.
+        with django_assert_num_queries(4):
+            session_client.get("/acteurs/", {"pole": "cades", "again": "1"})
+    finally:
+        environment.auto_reload = False
