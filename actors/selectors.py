@@ -21,7 +21,6 @@ from __future__ import annotations
 import threading
 import time
 from array import array
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
@@ -30,7 +29,7 @@ from django.urls import reverse
 from django.utils.translation import get_language, gettext
 from markupsafe import Markup
 
-from ess_portal.public_cache import public_cache_seconds
+from ess_portal.public_cache import LocalLRU, public_cache_seconds
 
 from .filters import ActorFilter, distance_km
 from .models import Actor, LegalForm, Sector
@@ -87,52 +86,6 @@ class Matches(Sequence):
 NO_MATCHES = Matches(array("q"))
 
 
-class _VersionedLRU:
-    """Values of this process for the current data version only, the least recently used dropped first.
-
-    Like every public cache, an entry also lives at most ``PUBLIC_CACHE_SECONDS``: that bounds how long
-    a change that sends no signal (a bulk update in a data load) can stay unseen.
-    """
-
-    def __init__(self, size: int, weight: Callable[[object], int] = lambda value: 1):
-        self.size = size
-        self.weight = weight
-        self._lock = threading.Lock()
-        self._version: str | None = None
-        self._values: OrderedDict[str, tuple[float, object]] = OrderedDict()
-        self._total = 0
-
-    def get(self, version: str, key: str):
-        with self._lock:
-            if version != self._version:
-                return None
-            entry = self._values.get(key)
-            if entry is None or time.monotonic() - entry[0] > public_cache_seconds():
-                return None
-            self._values.move_to_end(key)
-            return entry[1]
-
-    def put(self, version: str, key: str, value) -> None:
-        """Keep ``value``; the least recently used values go while the total weight exceeds ``size``."""
-        with self._lock:
-            if version != self._version:
-                self._version = version
-                self._values.clear()
-                self._total = 0
-            if key in self._values:
-                self._total -= self.weight(self._values.pop(key)[1])
-            self._values[key] = (time.monotonic(), value)
-            self._total += self.weight(value)
-            while self._total > self.size and len(self._values) > 1:
-                self._total -= self.weight(self._values.popitem(last=False)[1][1])
-
-    def clear(self) -> None:
-        with self._lock:
-            self._version = None
-            self._values.clear()
-            self._total = 0
-
-
 @dataclass(frozen=True, slots=True)
 class Search:
     """A query string of the directory once validated by the FilterSet: what the list needs of it."""
@@ -145,8 +98,9 @@ class Search:
     q: str
 
 
-_searches = _VersionedLRU(1024)
-_matches = _VersionedLRU(MATCHES_KEPT, weight=lambda matches: len(matches) + 1)
+# Keyed on (data version, …): a change to the data is never served stale.
+_searches = LocalLRU(1024)
+_matches = LocalLRU(MATCHES_KEPT, weight=lambda matches: len(matches) + 1)
 
 
 def directory_search(typed: str, filterset: Callable[[], ActorFilter], *, version: str) -> Search:
@@ -155,7 +109,7 @@ def directory_search(typed: str, filterset: Callable[[], ActorFilter], *, versio
     ``filterset`` builds the bound FilterSet; it is only called the first time these filters are seen
     for this data version (the validity of a pole, sector or commune depends on the data).
     """
-    found = _searches.get(version, typed)
+    found = _searches.get((version, typed))
     if found is None:
         bound = filterset()
         valid = bound.is_valid()
@@ -165,13 +119,13 @@ def directory_search(typed: str, filterset: Callable[[], ActorFilter], *, versio
             active=valid and bound.active_filters,
             q=(bound.form.cleaned_data.get("q") or "") if valid else "",
         )
-        _searches.put(version, typed, found)
+        _searches.put((version, typed), found)
     return found
 
 
 def directory_matches(search: Search, filterset: Callable[[], ActorFilter], *, version: str) -> Matches:
     """Every organisation matching a valid search, in its order; read once per data version and search."""
-    found = _matches.get(version, search.meaning)
+    found = _matches.get((version, search.meaning))
     if found is None:
         queryset = filterset().qs
         if "distance_sq" in queryset.query.annotations:
@@ -183,7 +137,7 @@ def directory_matches(search: Search, filterset: Callable[[], ActorFilter], *, v
         else:
             # Only the ids: PostgreSQL reads them from the (is_published, name, id) index.
             found = Matches(array("q", queryset.values_list("pk", flat=True)))
-        _matches.put(version, search.meaning, found)
+        _matches.put((version, search.meaning), found)
     return found
 
 
@@ -214,19 +168,8 @@ class _Rows:
                 self._tables[key] = (time.monotonic(), table)
             table.update(rows)
 
-    def clear(self) -> None:
-        with self._lock:
-            self._tables = {}
-
 
 _rows = _Rows()
-
-
-def clear_local_directory() -> None:
-    """Forget this process's matches and rows (the tests' fresh state between tests)."""
-    _searches.clear()
-    _matches.clear()
-    _rows.clear()
 
 
 def _sectors_of(actor_ids: list[int]) -> dict[int, tuple[str, ...]]:

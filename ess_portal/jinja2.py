@@ -18,10 +18,7 @@ What the templates get, beside Jinja2's own tags and filters:
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from functools import lru_cache
-from time import monotonic
 
 from django.template import defaultfilters, engines
 from django.templatetags.static import static
@@ -35,7 +32,7 @@ from leaflet.templatetags import leaflet_tags
 from markupsafe import Markup
 
 from actors.templatetags.public_maps import km, map_options
-from ess_portal.public_cache import public_cache_seconds
+from ess_portal.public_cache import LocalLRU
 
 
 @lru_cache(maxsize=4096)
@@ -106,12 +103,10 @@ class FragmentCache(Extension):
     """
 
     tags = {"cache"}
-    size = 256
 
     def __init__(self, environment):
         super().__init__(environment)
-        self._lock = threading.Lock()
-        self._fragments: OrderedDict[str, tuple[float, Markup]] = OrderedDict()
+        self.fragments = LocalLRU(256)
 
     def parse(self, parser):
         lineno = next(parser.stream).lineno
@@ -126,22 +121,11 @@ class FragmentCache(Extension):
         if self.environment.auto_reload:
             return Markup(caller())  # DEBUG: a template being edited shows its changes at once
         key = "\x1f".join(str(part) for part in parts)
-        with self._lock:
-            entry = self._fragments.get(key)
-            if entry is not None and monotonic() - entry[0] <= public_cache_seconds():
-                self._fragments.move_to_end(key)
-                return entry[1]
-        html = Markup(caller())
-        with self._lock:
-            self._fragments[key] = (monotonic(), html)
-            self._fragments.move_to_end(key)
-            while len(self._fragments) > self.size:
-                self._fragments.popitem(last=False)
+        html = self.fragments.get(key)
+        if html is None:
+            html = Markup(caller())
+            self.fragments.put(key, html)
         return html
-
-    def clear(self) -> None:
-        with self._lock:
-            self._fragments.clear()
 
 
 def environment(**options) -> Environment:

@@ -152,6 +152,41 @@ class _LocalPages:
 _local = _LocalPages()
 
 
+class LocalLRU:
+    """Values kept in this process, the least recently used dropped first while their total weight is
+    over ``size`` (by default each weighs one), each for at most ``PUBLIC_CACHE_SECONDS``.
+
+    For what an uncached public page is rendered from (the directory's searches and matches, template
+    fragments): a key that holds the public data version never serves stale data, and the time bound
+    caps how long a change that sends no signal can stay unseen, as for every public cache.
+    """
+
+    def __init__(self, size: int, weight: Callable[[object], int] = lambda value: 1):
+        self.size = size
+        self.weight = weight
+        self._lock = threading.Lock()
+        self._values: OrderedDict[object, tuple[float, object]] = OrderedDict()
+        self._total = 0
+
+    def get(self, key):
+        """The value kept for ``key``, or None."""
+        with self._lock:
+            entry = self._values.get(key)
+            if entry is None or time.monotonic() - entry[0] > public_cache_seconds():
+                return None
+            self._values.move_to_end(key)
+            return entry[1]
+
+    def put(self, key, value) -> None:
+        with self._lock:
+            if key in self._values:
+                self._total -= self.weight(self._values.pop(key)[1])
+            self._values[key] = (time.monotonic(), value)
+            self._total += self.weight(value)
+            while self._total > self.size and len(self._values) > 1:
+                self._total -= self.weight(self._values.popitem(last=False)[1][1])
+
+
 def remember(name: str, compute: Callable[[], object], *, version: str | None = None):
     """A value derived from the public data, computed once per data version (and cache timeout).
 

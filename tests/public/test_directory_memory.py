@@ -99,16 +99,17 @@ def test_an_organisation_added_to_a_known_search_shows_at_once(session_client, d
 def test_the_matches_kept_are_bounded_by_their_total_size():
     from array import array
 
-    from actors.selectors import Matches, _VersionedLRU
+    from actors.selectors import Matches
+    from ess_portal.public_cache import LocalLRU
 
-    kept = _VersionedLRU(10, weight=len)
-    kept.put("v1", "large", Matches(array("q", range(8))))
-    kept.put("v1", "small", Matches(array("q", range(2))))
-    assert kept.get("v1", "large") is not None
-    kept.put("v1", "other", Matches(array("q", range(1))))  # 11 > 10: the least recently used goes
-    assert kept.get("v1", "small") is None
-    assert len(kept.get("v1", "large")) == 8
-    assert kept.get("v2", "large") is None  # another data version: nothing kept
+    kept = LocalLRU(10, weight=len)
+    kept.put(("v1", "large"), Matches(array("q", range(8))))
+    kept.put(("v1", "small"), Matches(array("q", range(2))))
+    assert kept.get(("v1", "large")) is not None
+    kept.put(("v1", "other"), Matches(array("q", range(1))))  # 11 > 10: the least recently used goes
+    assert kept.get(("v1", "small")) is None
+    assert len(kept.get(("v1", "large"))) == 8
+    assert kept.get(("v2", "large")) is None  # another data version: nothing kept
 
 
 def test_french_and_english_rows_are_kept_side_by_side(session_client, directory, django_assert_num_queries):
