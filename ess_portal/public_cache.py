@@ -39,7 +39,7 @@ from django.core.cache import cache
 from django.db.models import Count, Max, Q
 from django.http import HttpResponse, JsonResponse
 from django.middleware.gzip import GZipMiddleware
-from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.cache import get_conditional_response, patch_vary_headers, set_response_etag
 from django.utils.http import http_date
 from django.utils.text import compress_string
 from django.utils.translation import get_language, gettext
@@ -302,6 +302,9 @@ def cache_public_page(view):
                 # Compressed once here rather than by GZipMiddleware on every hit. These pages hold no
                 # secret (no CSRF token), so BREACH's per-response padding is not needed.
                 response = GZipMiddleware(lambda request: response).process_response(request, response)
+            # The ETag ConditionalGetMiddleware would compute on every hit (a hash of the body), once.
+            if not response.has_header("ETag"):
+                set_response_etag(response)
             _cache_set(key, (version, response), _timeout())
             _local.put(key, version, response)
         return response

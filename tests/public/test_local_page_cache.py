@@ -40,3 +40,19 @@ def test_after_the_delay_the_shared_data_version_is_read_again(client, settings)
     cache.set(VERSION_KEY, "bumped-by-another-process", None)
 
     assert "Nom Changé Ailleurs" in client.get("/acteurs/").content.decode()
+
+
+@pytest.mark.parametrize("encoding", ["gzip, deflate", "identity"])
+def test_a_cached_page_is_revalidated_with_its_etag(client, encoding):
+    factories.ActorFactory(name="Coopérative Revalidée")
+    first = client.get("/acteurs/", HTTP_ACCEPT_ENCODING=encoding)
+    second = client.get("/acteurs/", HTTP_ACCEPT_ENCODING=encoding)
+    assert first["ETag"] == second["ETag"]
+    revalidated = client.get("/acteurs/", HTTP_ACCEPT_ENCODING=encoding, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert revalidated.status_code == 304
+    assert revalidated.content == b""
+
+    factories.ActorFactory(name="Coopérative Nouvelle")  # a change: the page and its ETag change
+    changed = client.get("/acteurs/", HTTP_ACCEPT_ENCODING=encoding, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert changed.status_code == 200
+    assert changed["ETag"] != first["ETag"]
