@@ -167,12 +167,14 @@ def event_form_data(event, **changes):
 def test_rescheduling_from_the_admin_sends_the_notices(coordinator_client, pole, committed):
     event = factories.EventFactory(pole=pole)
     seat = factories.RegistrationFactory(event=event, status=Registration.Status.CONFIRMED)
-    later = timezone.localtime(event.starts_at + timedelta(days=7))
+    # A week later, each end moved on its own: an event that ends after midnight keeps ending after it.
+    starts = timezone.localtime(event.starts_at + timedelta(days=7))
+    ends = timezone.localtime(event.ends_at + timedelta(days=7))
 
     response = committed(
         coordinator_client.post,
         reverse("admin:events_event_change", args=[event.pk]),
-        event_form_data(event, starts_at_0=later.strftime("%d/%m/%Y"), ends_at_0=later.strftime("%d/%m/%Y")),
+        event_form_data(event, starts_at_0=starts.strftime("%d/%m/%Y"), ends_at_0=ends.strftime("%d/%m/%Y")),
     )
 
     assert response.status_code == HTTPStatus.FOUND
