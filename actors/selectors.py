@@ -1,7 +1,7 @@
 """Reads of the directory list, kept per data version so that an uncached page costs no query at all.
 
 The directory is small (thousands of organisations) and changes a few times a day, while the same
-searches are paged through again and again. A page of ``/acteurs/`` is assembled from two things, both
+searches are paged through again and again. A page of ``/acteurs/`` is assembled from three things, all
 computed from the database once per data version in each process and dropped when the data changes:
 
 * the *search*: the query string's filters once validated by the FilterSet (errors are shown by the
