@@ -40,7 +40,7 @@ from django.db.models import Count, Max, Q
 from django.http import HttpResponse, JsonResponse
 from django.middleware.gzip import GZipMiddleware
 from django.utils.cache import get_conditional_response, patch_vary_headers, set_response_etag
-from django.utils.http import http_date
+from django.utils.http import http_date, urlencode
 from django.utils.text import compress_string
 from django.utils.translation import get_language, gettext
 
@@ -334,9 +334,14 @@ def bad_request(errors: dict[str, list[str]]) -> JsonResponse:
     )
 
 
-def canonical_query(params) -> str:
-    """The query string with its parameters sorted, so equivalent URLs share a cache entry."""
-    return "&".join(f"{key}={value}" for key in sorted(params) for value in params.getlist(key))
+def canonical_query(params, keys=None) -> str:
+    """The query string with its parameters sorted (each one's values in their order), so equivalent URLs
+    share a cache entry; ``keys``: only these parameters.
+
+    URL-encoded, so that a value holding ``&`` or ``=`` cannot pass for other parameters.
+    """
+    names = sorted(set(params) if keys is None else set(params) & set(keys))
+    return urlencode([(key, value) for key in names for value in params.getlist(key)])
 
 
 def cached_data_response(

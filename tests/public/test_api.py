@@ -141,3 +141,14 @@ def test_csv_has_a_header_and_one_utf8_row_per_organisation(client, directory):
 
 def test_csv_rejects_unknown_filter_values(client, directory):
     assert client.get("/donnees/acteurs.csv", {"pole": "inconnu"}).status_code == HTTPStatus.BAD_REQUEST
+
+
+def test_a_parameter_value_that_looks_like_other_parameters_is_not_confused_with_them(client, directory):
+    # "?pole=cades%26q%3Deco" asks for a pole called "cades&q=eco" (there is none: 400), whereas
+    # "?pole=cades&q=eco" is a valid search; their cached answers must not be mixed up.
+    valid = client.get("/api/acteurs.geojson", {"pole": "cades", "q": "eco"})
+    assert [feature["properties"]["name"] for feature in features(valid)] == [
+        "Les Charpentiers du Pays de Redon"
+    ]
+    lookalike = client.get("/api/acteurs.geojson", {"pole": "cades&q=eco"})
+    assert lookalike.status_code == 400
