@@ -14,7 +14,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.generic import DetailView, ListView, TemplateView
 
-from ess_portal.public_cache import cache_public_page, current_data_version
+from ess_portal.public_cache import cache_public_page, canonical_query, current_data_version
 
 from .filters import ActorFilter, actor_filter
 from .models import Actor
@@ -51,10 +51,7 @@ class FilteredMixin:
     @cached_property
     def filter_values(self) -> str:
         """The directory's filters as typed in the query string, in a canonical order (a cache key)."""
-        params = self.request.GET
-        return urlencode(
-            [(key, value) for key in sorted(FILTERS & set(params)) for value in params.getlist(key)]
-        )
+        return canonical_query(self.request.GET, keys=FILTERS)
 
     def query_is_valid(self) -> bool:
         return self.filterset.is_valid()
