@@ -107,51 +107,6 @@ def bump_data_version(**kwargs) -> None:
     _local.set_version(version)
 
 
-class _LocalPages:
-    """The per-process tier of the page cache: the last data version read, and recent pages (LRU)."""
-
-    size = 200
-
-    def __init__(self):
-        self._lock = threading.Lock()
-        self._pages: OrderedDict[str, tuple[str, bytes]] = OrderedDict()
-        self._version: tuple[str | None, float] = (None, 0.0)
-
-    def set_version(self, version: str) -> None:
-        self._version = (version, time.monotonic())
-
-    def clear(self) -> None:
-        """Forget everything (the tests' fresh cache between tests)."""
-        with self._lock:
-            self._pages.clear()
-            self._version = (None, 0.0)
-
-    def fresh_version(self) -> str | None:
-        """The data version read less than ``PUBLIC_CACHE_LOCAL_SECONDS`` ago, else None."""
-        version, read_at = self._version
-        seconds = getattr(settings, "PUBLIC_CACHE_LOCAL_SECONDS", 1.0)
-        return version if time.monotonic() - read_at < seconds else None
-
-    def get(self, key: str, version: str):
-        with self._lock:
-            entry = self._pages.get(key)
-            if entry is None or entry[0] != version:
-                return None
-            self._pages.move_to_end(key)
-        return pickle.loads(entry[1])  # a fresh response object per hit: middleware mutates responses
-
-    def put(self, key: str, version: str, response) -> None:
-        blob = pickle.dumps(response)
-        with self._lock:
-            self._pages[key] = (version, blob)
-            self._pages.move_to_end(key)
-            while len(self._pages) > self.size:
-                self._pages.popitem(last=False)
-
-
-_local = _LocalPages()
-
-
 class LocalLRU:
     """Values kept in this process, the least recently used dropped first while their total weight is
     over ``size`` (by default each weighs one), each for at most ``PUBLIC_CACHE_SECONDS``.
@@ -185,6 +140,42 @@ class LocalLRU:
             self._total += self.weight(value)
             while self._total > self.size and len(self._values) > 1:
                 self._total -= self.weight(self._values.popitem(last=False)[1][1])
+
+
+class _LocalPages:
+    """The per-process tier of the page cache: the last data version read, and recent pages."""
+
+    size = 200
+
+    def __init__(self):
+        self._pages = LocalLRU(self.size)
+        self._version: tuple[str | None, float] = (None, 0.0)
+
+    def set_version(self, version: str) -> None:
+        self._version = (version, time.monotonic())
+
+    def clear(self) -> None:
+        """Forget everything (the tests' fresh cache between tests)."""
+        self._pages = LocalLRU(self.size)
+        self._version = (None, 0.0)
+
+    def fresh_version(self) -> str | None:
+        """The data version read less than ``PUBLIC_CACHE_LOCAL_SECONDS`` ago, else None."""
+        version, read_at = self._version
+        seconds = getattr(settings, "PUBLIC_CACHE_LOCAL_SECONDS", 1.0)
+        return version if time.monotonic() - read_at < seconds else None
+
+    def get(self, key: str, version: str):
+        entry = self._pages.get(key)
+        if entry is None or entry[0] != version:
+            return None
+        return pickle.loads(entry[1])  # a fresh response object per hit: middleware mutates responses
+
+    def put(self, key: str, version: str, response) -> None:
+        self._pages.put(key, (version, pickle.dumps(response)))
+
+
+_local = _LocalPages()
 
 
 def remember(name: str, compute: Callable[[], object], *, version: str | None = None):
