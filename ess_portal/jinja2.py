@@ -93,6 +93,12 @@ def linebreaks(value):
     return defaultfilters.linebreaks_filter(value, autoescape=True)
 
 
+def html_is_kept() -> bool:
+    """Whether rendered HTML may be kept in this process: not while templates reload themselves (DEBUG),
+    so that an edited template shows at once."""
+    return not engines["jinja2"].env.auto_reload
+
+
 class FragmentCache(Extension):
     """``{% cache "name", part, … %}…{% endcache %}``: the block's HTML kept in this process (an LRU).
 
@@ -118,8 +124,8 @@ class FragmentCache(Extension):
         return nodes.CallBlock(call, [], [], body).set_lineno(lineno)
 
     def _fragment(self, parts, caller):
-        if self.environment.auto_reload:
-            return Markup(caller())  # DEBUG: a template being edited shows its changes at once
+        if not html_is_kept():
+            return Markup(caller())
         key = "\x1f".join(str(part) for part in parts)
         html = self.fragments.get(key)
         if html is None:
