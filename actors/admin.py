@@ -21,7 +21,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from ess_portal.admin import PoleScopedAdmin, allowed_pole_ids, csv_response
-from poles.models import Pole
+from poles.models import Commune, Pole
 
 from . import services
 from .forms import ActorAdminForm, ActorImportForm, ProposalRejectForm
@@ -59,7 +59,7 @@ def with_duplicate_flag(queryset):
 def territory_suggestions(user):
     """Organisations without a pole in the territory of the user's poles."""
     return Actor.objects.filter(
-        pole__isnull=True, commune__in=services.territory_communes(Pole.objects.for_user(user))
+        pole__isnull=True, commune__in=Commune.objects.in_territory_of(Pole.objects.for_user(user))
     )
 
 

@@ -4,7 +4,7 @@
 - the CSV import of a pole's organisations (``actors_import``: parse, check every row, then write all or
   nothing) and the matching CSV export (``actors_export_rows``);
 - public proposals (``actor_propose``, ``actor_proposal_approve``, ``actor_proposal_reject``), routed to
-  the pole whose territory contains the commune (``pole_for_commune``).
+  the pole whose territory contains the commune (``Pole.objects.territory_of``), else the regional team.
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from ess_portal.geo import point_in_outline
 from ess_portal.public_cache import bump_data_version
 from ess_portal.text import compact, fold
 from poles.models import REGIONAL_GROUP, Commune, Pole
@@ -51,41 +50,22 @@ def actors_set_published(*, actors: QuerySet[Actor], published: bool) -> int:
     return count
 
 
-def territory_communes(poles: Iterable[Pole] | QuerySet[Pole]) -> QuerySet[Commune]:
-    """The communes of the poles' territories: their own communes and those of their EPCIs."""
-    return Commune.objects.filter(Q(poles__in=poles) | Q(epci__poles__in=poles)).distinct()
-
-
 def actors_attach_to_pole(*, actors: QuerySet[Actor], poles: QuerySet[Pole]) -> int:
     """Make organisations without a pole members of the one of ``poles`` whose territory contains them.
 
-    Used by coordinators to adopt the suggestions of the "in my territory but not a member" filter.
-    Organisations already in a pole, or outside every given territory, are left alone.
+    Used by coordinators to adopt the suggestions of the "in my territory but not a member" filter (the
+    territory is ``Commune.objects.in_territory_of``, a drawn shape plays no part). Organisations already
+    in a pole, or outside every given territory, are left alone.
     """
     attached = 0
     with transaction.atomic():
         for actor in actors.filter(pole__isnull=True).select_related("commune").select_for_update():
-            pole = pole_for_commune(actor.commune, poles=poles)
+            pole = poles.territory_of(actor.commune).first()
             if pole is not None:
                 actor.pole = pole
                 actor.save(update_fields=["pole", "updated_at"])
                 attached += 1
     return attached
-
-
-def pole_for_commune(commune: Commune | None, *, poles: QuerySet[Pole] | None = None) -> Pole | None:
-    """The pole whose territory contains ``commune``: listed communes, then EPCIs, then the drawn outline."""
-    if commune is None:
-        return None
-    poles = Pole.objects.all() if poles is None else poles
-    pole = poles.filter(communes=commune).order_by("pk").first()
-    if pole is None and commune.epci_id:
-        pole = poles.filter(epcis=commune.epci_id).order_by("pk").first()
-    if pole is None and commune.latitude is not None and commune.longitude is not None:
-        for candidate in poles.filter(outline__isnull=False).order_by("pk"):
-            if point_in_outline(commune.longitude, commune.latitude, candidate.outline):
-                return candidate
-    return pole
 
 
 # --------------------------------------------------------------------------------------------------
@@ -587,11 +567,12 @@ def actor_propose(
 ) -> Actor:
     """Record an organisation proposed on the public site, unpublished and waiting for review.
 
-    It is routed to the pole whose territory contains its commune (``pole_for_commune``), or to no pole
-    (the regional team then reviews it). The reviewers get an email once the row is committed.
+    It is routed to the pole whose territory contains its commune (``Pole.objects.territory_of``), or to
+    no pole when no territory does (the regional team then reviews it). The reviewers get an email once
+    the row is committed.
     """
     with transaction.atomic():
-        pole = pole_for_commune(commune)
+        pole = Pole.objects.territory_of(commune).first()
         actor = Actor(
             name=name,
             acronym=acronym,

@@ -34,10 +34,10 @@ from django.utils.translation import gettext as _
 
 from actors.models import Actor, EmployeesRange, LegalForm, Sector
 from actors.validators import LA_POSTE_SIREN, luhn_ok
-from ess_portal.geo import hull_outline
 from events.models import Event, Registration, Workshop
 from poles.models import COORDINATOR_GROUP, REGIONAL_GROUP, Commune, Epci, Partner, Pole, Support
 from poles.services import sectors_seed
+from poles.services_backoffice import poles_outline_refresh
 
 SEED = "ess-bretagne-demo-2009"
 DEMO_NOTE = "Organisation fictive : donnée de démonstration du portail ESS Bretagne, sans lien avec une structure réelle."
@@ -888,7 +888,6 @@ def _load_poles(report: DemoReport, communes: list[CommunePoint]) -> dict[str, P
             governance=spec.governance,
             missions=list(spec.missions),
             email=f"contact@{spec.slug}.{ACCOUNT_DOMAIN}",
-            outline=hull_outline((c.longitude, c.latitude) for c in members if c.latitude is not None),
         )
         pole.full_clean()
         pole.save()
@@ -897,6 +896,8 @@ def _load_poles(report: DemoReport, communes: list[CommunePoint]) -> dict[str, P
         commune_links += [Pole.communes.through(pole_id=pole.pk, commune_id=c.id) for c in members]
     Pole.epcis.through.objects.bulk_create(epci_links)
     Pole.communes.through.objects.bulk_create(commune_links, batch_size=500)
+    # Each territory's outline is derived from its communes, as for any pole.
+    poles_outline_refresh(pole_ids=[poles[spec.slug].pk for spec in new_specs])
     report.count("poles", len(new_specs))
     return poles
 

@@ -1,4 +1,4 @@
-"""Admin form building blocks shared by the apps: a point placed on a map, an outline drawn on it."""
+"""Admin form building blocks shared by the apps: a point placed on a map or typed, https URL fields."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from .geo import LAT_RANGE, LON_RANGE, normalize_outline, validate_position
+from .geo import LAT_RANGE, LON_RANGE, validate_position
 from .widgets import Coordinates, GeoJSONMapField, LabelledSplitDateTime, PointMapWidget
 
 
@@ -18,17 +18,6 @@ def https_formfield(db_field, **kwargs):
     if isinstance(db_field, models.URLField):
         kwargs.setdefault("assume_scheme", "https")
     return db_field.formfield(**kwargs)
-
-
-class OutlineField(GeoJSONMapField):
-    """A territory outline drawn on the map, stored as a GeoJSON MultiPolygon (see ``geo.normalize_outline``)."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("label", capfirst(_("territory outline")))
-        super().__init__(geom_type="MULTIPOLYGON", **kwargs)
-
-    def clean(self, value):
-        return normalize_outline(super().clean(value))
 
 
 class PointField(GeoJSONMapField):

@@ -1,7 +1,9 @@
-"""Geometry without GeoDjango: validation of WGS84 points and GeoJSON outlines, bounding boxes.
+"""Geometry without GeoDjango: WGS84 points, and territory outlines derived from commune outlines.
 
-The portal stores a point as two float columns and a territory outline as GeoJSON in a JSONField
-(no GDAL on the target machines). These helpers are the single place where that data is checked.
+The portal stores a point as two float columns and a territory outline as GeoJSON in a JSONField (no
+GDAL on the target machines). Points are checked here. An outline is never typed or drawn: it is the
+union of the outlines of a territory's communes (:func:`union_outline`), computed with shapely when a
+territory changes, stored, and then served as it is (shapely is imported only to compute one).
 """
 
 from __future__ import annotations
@@ -34,63 +36,6 @@ def validate_position(position) -> None:
         )
 
 
-def _validate_ring(ring) -> None:
-    if not isinstance(ring, list) or len(ring) < 4:
-        raise ValidationError(_("A polygon ring needs at least four points."), code="ring")
-    for position in ring:
-        validate_position(position)
-    if list(ring[0][:2]) != list(ring[-1][:2]):
-        raise ValidationError(
-            _("A polygon ring must be closed (its last point equals its first)."), code="ring"
-        )
-
-
-def _validate_polygon(rings) -> None:
-    if not isinstance(rings, list) or not rings:
-        raise ValidationError(_("A polygon needs at least one ring."), code="polygon")
-    for ring in rings:
-        _validate_ring(ring)
-
-
-def normalize_outline(value):
-    """Validate a territory outline and return it as a GeoJSON MultiPolygon geometry.
-
-    Accepts a Polygon or MultiPolygon geometry, or a Feature / FeatureCollection wrapping them (what
-    drawing tools export). Anything else raises a ValidationError with a French message.
-    """
-    if value in (None, "", {}):
-        return None
-    if not isinstance(value, dict):
-        raise ValidationError(_("The outline must be a GeoJSON object."), code="type")
-    kind = value.get("type")
-    if kind == "Feature":
-        return normalize_outline(value.get("geometry"))
-    if kind == "FeatureCollection":
-        polygons = []
-        for feature in value.get("features") or []:
-            geometry = normalize_outline(feature.get("geometry") if isinstance(feature, dict) else None)
-            if geometry:
-                polygons.extend(geometry["coordinates"])
-        if not polygons:
-            raise ValidationError(_("The outline contains no polygon."), code="empty")
-        return {"type": "MultiPolygon", "coordinates": polygons}
-    if kind == "Polygon":
-        _validate_polygon(value.get("coordinates"))
-        return {"type": "MultiPolygon", "coordinates": [value["coordinates"]]}
-    if kind == "MultiPolygon":
-        polygons = value.get("coordinates")
-        if not isinstance(polygons, list) or not polygons:
-            raise ValidationError(_("A multipolygon needs at least one polygon."), code="polygon")
-        for rings in polygons:
-            _validate_polygon(rings)
-        return {"type": "MultiPolygon", "coordinates": polygons}
-    raise ValidationError(
-        _("The outline must be a Polygon or a MultiPolygon, not “%(kind)s”."),
-        code="type",
-        params={"kind": kind or "?"},
-    )
-
-
 def outline_bbox(outline) -> tuple[float, float, float, float] | None:
     """(west, south, east, north) of a MultiPolygon outline, or None."""
     if not outline:
@@ -100,59 +45,39 @@ def outline_bbox(outline) -> tuple[float, float, float, float] | None:
     return min(lons), min(lats), max(lons), max(lats)
 
 
-def point_in_outline(lon: float, lat: float, outline) -> bool:
-    """Ray casting on each polygon (holes excluded): enough precision for routing to a territory."""
-    if not outline:
-        return False
-    for polygon in outline["coordinates"]:
-        if _point_in_ring(lon, lat, polygon[0]) and not any(_point_in_ring(lon, lat, h) for h in polygon[1:]):
-            return True
-    return False
+#: Half the width of the gaps closed between neighbouring areas (degrees, about 20 m): commune outlines
+#: were simplified one by one, so their union keeps slivers and pinholes along shared borders.
+OUTLINE_CLOSING = 0.0002
+#: Tolerance of the simplification for the web (degrees, about 100 m: a pixel on a territory's map).
+OUTLINE_TOLERANCE = 0.001
+#: Decimals kept in the coordinates (about 10 m), on a grid that keeps the outline valid.
+OUTLINE_DECIMALS = 4
 
 
-def _point_in_ring(x: float, y: float, ring) -> bool:
-    inside = False
-    j = len(ring) - 1
-    for i in range(len(ring)):
-        xi, yi = ring[i][0], ring[i][1]
-        xj, yj = ring[j][0], ring[j][1]
-        if (yi > y) != (yj > y) and x < (xj - xi) * (y - yi) / ((yj - yi) or 1e-300) + xi:
-            inside = not inside
-        j = i
-    return inside
+def union_outline(geometries: Iterable[dict]) -> dict | None:
+    """The outline of the area that GeoJSON (Multi)Polygons cover together, made for the web.
 
-
-def convex_hull(points: Iterable[tuple[float, float]]) -> list[tuple[float, float]]:
-    """Convex hull of (x, y) points by Andrew's monotone chain, counter-clockwise, without repeating the start.
-
-    Collinear points on the hull's edges are dropped. Fewer than three distinct points come back as they are.
+    Their union (``unary_union``), the slivers along shared borders closed (a buffer out and back by
+    ``OUTLINE_CLOSING``), simplified to ``OUTLINE_TOLERANCE`` without changing its topology, coordinates
+    rounded to ``OUTLINE_DECIMALS``, exterior rings counter-clockwise as RFC 7946 asks. Returns a GeoJSON
+    MultiPolygon, or None when the geometries cover nothing.
     """
-    unique = sorted(set(points))
-    if len(unique) < 3:
-        return unique
+    import shapely
+    from shapely.geometry import Polygon, shape
+    from shapely.geometry.polygon import orient
 
-    def cross(o, a, b) -> float:
-        return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
-
-    def half(sequence) -> list:
-        chain: list = []
-        for point in sequence:
-            while len(chain) >= 2 and cross(chain[-2], chain[-1], point) <= 0:
-                chain.pop()
-            chain.append(point)
-        return chain
-
-    lower, upper = half(unique), half(reversed(unique))
-    return lower[:-1] + upper[:-1]
-
-
-def hull_outline(points: Iterable[tuple[float, float]]):
-    """A GeoJSON MultiPolygon around WGS84 ``(longitude, latitude)`` points (their convex hull), or None.
-
-    None when the points do not span an area (fewer than three, or all on one line).
-    """
-    hull = convex_hull(points)
-    if len(hull) < 3:
+    shapes = [shape(geometry) for geometry in geometries]
+    if not shapes:
         return None
-    ring = [[lon, lat] for lon, lat in hull]
-    return normalize_outline({"type": "Polygon", "coordinates": [[*ring, ring[0]]]})
+    area = shapely.union_all(shapes)
+    area = area.buffer(OUTLINE_CLOSING, join_style="mitre").buffer(-OUTLINE_CLOSING, join_style="mitre")
+    area = shapely.set_precision(area.simplify(OUTLINE_TOLERANCE), 10**-OUTLINE_DECIMALS)
+    polygons = [part for part in getattr(area, "geoms", [area]) if isinstance(part, Polygon)]
+    coordinates = [
+        [
+            [[round(x, OUTLINE_DECIMALS), round(y, OUTLINE_DECIMALS)] for x, y in ring.coords]
+            for ring in (polygon.exterior, *polygon.interiors)
+        ]
+        for polygon in (orient(part) for part in polygons if not part.is_empty)
+    ]
+    return {"type": "MultiPolygon", "coordinates": coordinates} if coordinates else None

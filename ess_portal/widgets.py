@@ -30,12 +30,14 @@ EMPTY_GEOMETRIES = (None, "", "null", {}, [])
 
 
 class MapWidget(forms.Textarea):
-    """Draw one GeoJSON geometry on a Leaflet map: ``"POINT"`` (an actor, an event venue) or
-    ``"MULTIPOLYGON"`` (a pole's outline).
+    """Draw one GeoJSON geometry on a Leaflet map: ``"POINT"`` (an actor, an event venue), or show one.
 
     The value is GeoJSON text; an empty value renders as ``""`` (never ``"null"``, which
     ``leaflet.forms.js`` would try to parse as a geometry). The raw GeoJSON stays editable in a
     disclosure under the map, for keyboard users and for pasting a geometry from elsewhere.
+
+    With ``readonly`` the map only shows the geometry (a pole's outline, derived from its communes): no
+    drawing tools, and the GeoJSON sits in a nameless hidden textarea, so nothing is ever posted.
     """
 
     template_name = "ess_portal/widgets/map.html"
@@ -43,9 +45,10 @@ class MapWidget(forms.Textarea):
     #: Zoom used when the map is centred on a known place (``center``) rather than on the region.
     PLACE_ZOOM = 13
 
-    def __init__(self, geom_type: str = "POINT", attrs=None):
+    def __init__(self, geom_type: str = "POINT", attrs=None, *, readonly: bool = False):
         super().__init__(attrs={"rows": 4, "cols": 60, **(attrs or {})})
         self.geom_type = geom_type.upper()
+        self.readonly = readonly
         self.center: tuple[float, float] | None = None  # (latitude, longitude) to show when empty
 
     @property
@@ -89,6 +92,7 @@ class MapWidget(forms.Textarea):
             options_id=f"{map_id}-options",
             djoptions=djoptions,
             with_forms=True,
+            readonly=self.readonly,
         )
         return context
 

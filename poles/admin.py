@@ -1,24 +1,27 @@
 """Back-office of poles, their territory and partners, and of the people who coordinate them.
 
-Regional staff manage everything here. A coordinator edits their own pole's profile, outline and
-partners, but not its status, slug, coordinators or territory composition (EPCIs, communes): those
-change the network's map and who may edit what, so they stay with the regional team. Reference
-data (communes, EPCIs, partners) is read-only for coordinators.
+Regional staff manage everything here. A coordinator edits their own pole's profile and partners, but
+not its status, slug, coordinators or territory (EPCIs, communes): those change the network's map, where
+proposals go and who may edit what, so they stay with the regional team. The territory's outline is
+derived from its communes (``pole_territory_set``) and shown read-only to everyone. Reference data
+(communes, EPCIs, partners) is read-only for coordinators.
 """
 
 from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from ess_portal.admin import HTTPS_URL_FIELDS, PoleScopedAdmin, PoleScopedInline
-from ess_portal.forms import OutlineField, https_formfield
+from ess_portal.forms import https_formfield
+from ess_portal.widgets import MapWidget
 
 from .models import Commune, Epci, Partner, Pole, Support, is_regional
-from .services_backoffice import coordinators_sync_role
+from .services_backoffice import coordinators_sync_role, pole_territory_set, territory_validate
 
 User = get_user_model()
 
@@ -70,11 +73,10 @@ class SupportInline(PoleScopedInline, admin.TabularInline):
     autocomplete_fields = ["partner"]
 
 
+TERRITORY_FIELDS = ("epcis", "communes")
+
+
 class PoleAdminForm(forms.ModelForm):
-    outline = OutlineField(
-        required=False,
-        help_text=_("Drawn on the map: one or more polygons around the territory."),
-    )
     missions = forms.MultipleChoiceField(
         label=capfirst(_("missions")),
         choices=Pole.Mission.choices,
@@ -94,7 +96,6 @@ class PoleAdminForm(forms.ModelForm):
             "territory_name",
             "epcis",
             "communes",
-            "outline",
             "description",
             "governance",
             "missions",
@@ -104,10 +105,19 @@ class PoleAdminForm(forms.ModelForm):
             "coordinators",
         ]
 
+    def clean(self):
+        cleaned = super().clean()
+        if all(name in cleaned for name in TERRITORY_FIELDS):  # the regional team's form only
+            try:
+                territory_validate(pole=self.instance, epcis=cleaned["epcis"], communes=cleaned["communes"])
+            except ValidationError as error:
+                self.add_error("communes" if cleaned["communes"] else "epcis", error)
+        return cleaned
+
 
 @admin.register(Pole)
 class PoleAdmin(PoleScopedAdmin):
-    """Poles: every pole for the regional team, their own for coordinators (profile and outline)."""
+    """Poles: every pole for the regional team, their own for coordinators (profile and partners)."""
 
     pole_path = ""
     form = PoleAdminForm
@@ -118,10 +128,10 @@ class PoleAdmin(PoleScopedAdmin):
     filter_horizontal = ["epcis", "coordinators"]
     autocomplete_fields = ["communes"]
     inlines = [SupportInline]
-    regional_only_fields = ("slug", "status", "coordinators", "epcis", "communes")
+    regional_only_fields = ("slug", "status", "coordinators", *TERRITORY_FIELDS)
     fieldsets = [
         (None, {"fields": ["name", "acronym", "slug", "status", "founded_on"]}),
-        (_("Territory"), {"fields": ["territory_name", "epcis", "communes", "outline"]}),
+        (_("Territory"), {"fields": ["territory_name", *TERRITORY_FIELDS, "territory_outline"]}),
         (_("Presentation"), {"fields": ["description", "governance", "missions"]}),
         (_("Contact"), {"fields": ["email", "phone", "website"]}),
         (_("Coordinators"), {"fields": ["coordinators"]}),
@@ -137,8 +147,20 @@ class PoleAdmin(PoleScopedAdmin):
     def get_prepopulated_fields(self, request, obj=None):
         return {"slug": ("name",)} if is_regional(request.user) else {}
 
+    @property
+    def media(self):
+        return super().media + MapWidget(readonly=True).media
+
+    @admin.display(description=capfirst(_("territory outline")))
+    def territory_outline(self, obj):
+        """The outline derived from the territory's communes, on a map that only shows it."""
+        widget = MapWidget(geom_type="MULTIPOLYGON", readonly=True)
+        return widget.render("outline", obj.outline if obj else None, attrs={"id": "id_outline"})
+
     def get_readonly_fields(self, request, obj=None):
-        return [] if is_regional(request.user) else list(self.regional_only_fields)
+        if is_regional(request.user):
+            return ["territory_outline"]
+        return ["territory_outline", *self.regional_only_fields]
 
     def has_add_permission(self, request):
         return is_regional(request.user) and super().has_add_permission(request)
@@ -148,7 +170,13 @@ class PoleAdmin(PoleScopedAdmin):
 
     def save_related(self, request, form, formsets, change):
         before = set(form.instance.coordinators.all()) if change else set()
+        # The territory is set by its service (which derives the outline), not by the form's save_m2m.
+        territory = {
+            name: form.cleaned_data.pop(name) for name in TERRITORY_FIELDS if name in form.cleaned_data
+        }
         super().save_related(request, form, formsets, change)
+        if territory:
+            pole_territory_set(pole=form.instance, **territory)
         if "coordinators" in form.cleaned_data:
             coordinators_sync_role(users=before | set(form.instance.coordinators.all()))
 

@@ -1,10 +1,10 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from ess_portal.geo import normalize_outline
 from ess_portal.models import Located, TimeStamped
 
 REGIONAL_GROUP = "Équipe régionale"
@@ -45,6 +45,24 @@ class Epci(models.Model):
         return self.name
 
 
+class CommuneQuerySet(models.QuerySet):
+    def in_territory_of(self, poles):
+        """The communes of the territory of ``poles`` (a pole, a queryset or a list of poles).
+
+        A pole's territory is the communes listed on it and every commune of its intercommunalities: the
+        one definition of a territory, used for routing proposals, suggesting organisations without a
+        pole, the public pages and the outline (``Pole.objects.territory_of`` is built on it).
+        """
+        lookup = "in" if isinstance(poles, models.QuerySet | list | tuple | set) else "exact"
+        return self.filter(
+            Q(**{f"poles__{lookup}": poles}) | Q(**{f"epci__poles__{lookup}": poles})
+        ).distinct()
+
+
+class CommuneManager(models.Manager.from_queryset(CommuneQuerySet)):
+    use_in_migrations = True  # the data migration that derives the outlines uses in_territory_of()
+
+
 class Commune(Located):
     insee_code = models.CharField(_("INSEE code"), max_length=5, unique=True)
     name = models.CharField(_("name"), max_length=200, db_index=True)
@@ -61,6 +79,8 @@ class Commune(Located):
         on_delete=models.PROTECT,
         related_name="communes",
     )
+
+    objects = CommuneManager()
 
     class Meta(Located.Meta):
         verbose_name = _("commune")
@@ -109,6 +129,19 @@ class PoleQuerySet(models.QuerySet):
 
     def constituted(self):
         return self.filter(status=Pole.Status.CONSTITUTED)
+
+    def territory_of(self, commune):
+        """The poles whose territory (``Commune.objects.in_territory_of``) contains ``commune``, the one a
+        proposal from there goes to first.
+
+        Territories do not overlap: the regional team cannot save one that takes a commune of another
+        pole's territory. Should they overlap anyway (a reference-data update moving a commune into
+        another pole's intercommunality), a pole that lists the commune itself comes before one that has
+        it through an intercommunality, then the oldest pole.
+        """
+        inside = Commune.objects.in_territory_of(OuterRef("pk")).filter(pk=commune.pk)
+        listing = Pole.communes.through.objects.filter(pole=OuterRef("pk"), commune=commune.pk)
+        return self.filter(Exists(inside)).order_by(Exists(listing).desc(), "pk")
 
 
 def scope_to_user(queryset: models.QuerySet, user, pole_path: str) -> models.QuerySet:
@@ -161,12 +194,19 @@ class Pole(TimeStamped):
         related_name="poles",
         help_text=_("The intercommunalities that make up the territory; their communes follow."),
     )
-    communes = models.ManyToManyField(Commune, verbose_name=_("communes"), blank=True, related_name="poles")
+    communes = models.ManyToManyField(
+        Commune,
+        verbose_name=_("communes"),
+        blank=True,
+        related_name="poles",
+        help_text=_("Communes of the territory besides those of its intercommunalities."),
+    )
     outline = models.JSONField(
         _("territory outline"),
         null=True,
         blank=True,
-        help_text=_("Drawn on the map: one or more polygons around the territory."),
+        editable=False,
+        help_text=_("Derived from the outlines of the territory's communes whenever the territory changes."),
     )
     founded_on = models.DateField(_("founded on"), null=True, blank=True)
     description = models.TextField(_("description"), blank=True)
@@ -203,10 +243,6 @@ class Pole(TimeStamped):
 
     def clean(self):
         super().clean()
-        try:
-            self.outline = normalize_outline(self.outline)
-        except ValidationError as exc:
-            raise ValidationError({"outline": exc.messages}) from exc
         unknown = set(self.missions or []) - set(self.Mission.values)
         if unknown:
             raise ValidationError({"missions": _("Unknown mission: %s") % ", ".join(sorted(unknown))})

@@ -1,4 +1,4 @@
-"""Reads of the public pole pages: poles with their member count and next event, a pole's territory."""
+"""Reads of the public pole pages: poles with their member count and next event."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from events.models import Event
 
-from .models import Commune, Pole
+from .models import Pole
 
 
 def public_poles() -> QuerySet:
@@ -26,14 +26,4 @@ def public_poles() -> QuerySet:
         next_event_title=Subquery(next_events.values("title")[:1]),
         next_event_slug=Subquery(next_events.values("slug")[:1]),
         next_event_starts_at=Subquery(next_events.values("starts_at")[:1]),
-    )
-
-
-def pole_communes(pole: Pole) -> QuerySet:
-    """The communes of a pole's territory: those linked directly and those of its intercommunalities."""
-    return (
-        Commune.objects.filter(Q(poles=pole) | Q(epci__poles=pole))
-        .distinct()
-        .order_by("name")
-        .only("pk", "name", "insee_code", "department_code")
     )

@@ -24,6 +24,7 @@ from actors.validators import luhn_ok
 from ess_portal.public_cache import bump_data_version
 
 from .models import Commune, Epci
+from .services_backoffice import poles_outline_refresh
 
 # --------------------------------------------------------------------------------------------------
 # Reference data: communes, EPCIs, sectors
@@ -367,7 +368,8 @@ def reference_data_load(
     missing and updated when they differ; nothing is deleted (organisations and events refer to
     communes). All-or-nothing: both files are validated first and any bad row raises
     ``ReferenceDataError`` listing every bad row with its line number, before a single write; the writes
-    then run in one transaction.
+    then run in one transaction. When communes changed (one may have changed intercommunality, and so
+    territory), the poles' outlines are derived again after commit.
     """
     errors: list[RowError] = []
     epci_file = _read_csv(Path(epcis_path), EPCI_COLUMNS, errors)
@@ -392,4 +394,7 @@ def reference_data_load(
         report.sectors_total = len(SECTORS)
         # Bulk writes send no signal: the public pages (commune names, sectors) learn of them here.
         transaction.on_commit(bump_data_version)
+        if report.communes_created or report.communes_updated:
+            # A commune that joined or left an intercommunality changed the territories made of it.
+            transaction.on_commit(poles_outline_refresh, robust=True)
     return report

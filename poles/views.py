@@ -9,7 +9,8 @@ from actors.models import Actor
 from ess_portal.public_cache import cache_public_page
 from events.models import Event
 
-from .selectors import pole_communes, public_poles
+from .models import Commune
+from .selectors import public_poles
 
 POLE_MEMBERS_SHOWN = 30
 POLE_EVENTS_SHOWN = 10
@@ -41,7 +42,11 @@ class PoleDetailView(DetailView):
         pole = self.object
         context["supports"] = pole.supports.select_related("partner").order_by("partner__name", "kind")
         context["epcis"] = pole.epcis.order_by("name")
-        context["communes"] = pole_communes(pole)
+        context["communes"] = (
+            Commune.objects.in_territory_of(pole)
+            .order_by("name")
+            .only("pk", "name", "insee_code", "department_code")
+        )
         context["members"] = (
             Actor.objects.published()
             .in_pole(pole)

@@ -3,11 +3,13 @@ Redis or Chromium say why they are skipped when the service is absent (``make te
 
 import os
 import shutil
+from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
 from django.db import connection
 
+from poles.models import Epci
 from tests import factories
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -47,6 +49,33 @@ def _clear_cache():
     cache.clear()
     _local.clear()
     yield
+
+
+@pytest.fixture
+def places(db):
+    """Real communes (their INSEE codes have outlines in the contours file): three neighbours of the
+    CA Redon Agglomération, and Allineuc (Côtes-d'Armor), which no pole's territory includes."""
+    agglo = factories.EpciFactory(siren="243500741", name="CA Redon Agglomération", kind=Epci.Kind.CA)
+    elsewhere = factories.EpciFactory(siren="200067460", name="Loudéac Communauté Bretagne Centre")
+
+    def commune(code, name, lat, lon, epci, postal):
+        return factories.CommuneFactory(
+            insee_code=code,
+            name=name,
+            department_code=code[:2],
+            postal_codes=postal,
+            latitude=lat,
+            longitude=lon,
+            epci=epci,
+        )
+
+    return SimpleNamespace(
+        agglo=agglo,
+        redon=commune("35236", "Redon", 47.65165, -2.08421, agglo, "35600"),
+        bains=commune("35013", "Bains-sur-Oust", 47.70335, -2.07199, agglo, "35600"),
+        sainte_marie=commune("35294", "Sainte-Marie", 47.69401, -2.00082, agglo, "35600"),
+        allineuc=commune("22001", "Allineuc", 48.31159, -2.87279, elsewhere, "22460"),
+    )
 
 
 @pytest.fixture

@@ -12,6 +12,12 @@ from actors.models import Actor, LegalForm, Sector
 from events.models import Event, Registration, Workshop
 from poles.models import COORDINATOR_GROUP, REGIONAL_GROUP, Commune, Epci, Partner, Pole, Support
 
+#: A box drawn over the whole of Brittany: what a coordinator could draw before outlines were derived.
+BOX_OVER_BRITTANY = {
+    "type": "MultiPolygon",
+    "coordinates": [[[[-5.2, 47.2], [-1.0, 47.2], [-1.0, 48.9], [-5.2, 48.9], [-5.2, 47.2]]]],
+}
+
 
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:

@@ -3,7 +3,8 @@
  * attributes and a json_script element, so no inline script is needed.
  *
  * A point widget also has latitude and longitude inputs: typing valid coordinates moves the marker,
- * placing or dragging the marker fills them in, and both keep the (hidden) GeoJSON textarea up to date. */
+ * placing or dragging the marker fills them in, and both keep the (hidden) GeoJSON textarea up to date.
+ * A read-only widget (data-readonly: a pole's outline, derived from its communes) only shows its geometry. */
 (function () {
   "use strict";
 
@@ -13,6 +14,7 @@
     var fieldId = container.getAttribute("data-field-id");
     var mapId = container.getAttribute("data-map-id");
     var geomType = container.getAttribute("data-geom-type");
+    var readonly = container.hasAttribute("data-readonly");
     var djoptions = JSON.parse(document.getElementById(container.getAttribute("data-options-id")).textContent);
     L.Map.djangoMap(mapId, {
       djoptions: djoptions,
@@ -20,13 +22,14 @@
       callback: function (map) {
         var field = new L.GeometryField({
           fieldid: fieldId,
-          modifiable: true,
+          modifiable: !readonly,
           geom_type: geomType,
           srid: 4326,
           field_store_class: L.FieldStore,
           precision: djoptions.precision
         });
         field.addTo(map);
+        if (readonly) { return; }
         var textarea = document.getElementById(fieldId);
 
         function untick() {

@@ -9,7 +9,9 @@ from django.urls import reverse
 
 from actors import services
 from actors.models import Actor
+from poles.models import Pole
 from tests import factories
+from tests.factories import BOX_OVER_BRITTANY
 
 URL = "/acteurs/proposer/"
 
@@ -49,24 +51,40 @@ def test_proposal_page_renders_with_one_heading(client, db):
     assert reverse("actors:propose") == URL
 
 
-def test_routing_prefers_listed_communes_then_epcis_then_outline(redon):
-    epci_pole = factories.PoleFactory()
-    epci_pole.epcis.add(redon.epci)
-    assert services.pole_for_commune(redon) == epci_pole
-    listed = factories.PoleFactory()
-    listed.communes.add(redon)
-    assert services.pole_for_commune(redon) == listed
+def test_a_drawn_outline_no_longer_receives_proposals_from_communes_outside_its_territory(
+    client, places, roles, django_capture_on_commit_callbacks, mailoutbox
+):
+    cades = factories.PoleFactory(name="CADES", outline=BOX_OVER_BRITTANY)
+    cades.epcis.add(places.agglo)
+    coordinator = factories.make_coordinator(cades)
+    regional = factories.make_regional()
 
-    elsewhere = factories.CommuneFactory(latitude=48.0, longitude=-3.0)
-    drawn = factories.PoleFactory(
-        outline={
-            "type": "MultiPolygon",
-            "coordinates": [[[[-3.5, 47.5], [-2.5, 47.5], [-2.5, 48.5], [-3.5, 47.5]]]],
-        }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(URL, proposal(places.allineuc))
+
+    assert response.status_code == HTTPStatus.FOUND
+    actor = Actor.objects.get()
+    assert actor.commune == places.allineuc
+    assert actor.pole is None  # Allineuc is in no pole's territory: it goes to the regional team
+    assert [message.to for message in mailoutbox] == [[regional.email]]
+    assert coordinator.email not in {address for message in mailoutbox for address in message.to}
+
+
+def test_attaching_to_my_pole_ignores_a_drawn_outline(places):
+    cades = factories.PoleFactory(outline=BOX_OVER_BRITTANY)
+    cades.epcis.add(places.agglo)
+    outside = factories.ActorFactory(pole=None, commune=places.allineuc)
+    inside = factories.ActorFactory(pole=None, commune=places.bains)
+
+    attached = services.actors_attach_to_pole(
+        actors=Actor.objects.filter(pk__in=[outside.pk, inside.pk]), poles=Pole.objects.filter(pk=cades.pk)
     )
-    assert services.pole_for_commune(elsewhere) == drawn
-    nowhere = factories.CommuneFactory(latitude=48.6, longitude=-1.5)
-    assert services.pole_for_commune(nowhere) is None
+
+    assert attached == 1
+    outside.refresh_from_db()
+    inside.refresh_from_db()
+    assert outside.pole is None
+    assert inside.pole == cades
 
 
 def test_proposal_is_routed_to_the_pole_and_its_coordinators_are_emailed(

@@ -298,7 +298,7 @@ def test_coordinator_cannot_change_own_poles_status_or_slug(coordinator_client, 
     assert response.status_code == HTTPStatus.FOUND
     pole_a.refresh_from_db()
     assert pole_a.name == "Pôle Alpha renommé"
-    assert pole_a.outline["type"] == "MultiPolygon"
+    assert pole_a.outline is None  # derived from the territory, never drawn
     assert pole_a.slug != "pirate"
     assert pole_a.status == Pole.Status.CONSTITUTED
 
@@ -437,7 +437,7 @@ def test_coordinator_of_two_poles_sees_both(client, roles, pole_a, pole_b):
 
 def test_map_widgets_render_an_empty_value_as_empty_text(admin_client, pole_a):
     pole_page = admin_client.get(reverse("admin:poles_pole_change", args=[pole_a.pk])).content.decode()
-    assert 'id="id_outline"></textarea>' in pole_page
+    assert 'id="id_outline" hidden readonly></textarea>' in pole_page
     actor = factories.ActorFactory(pole=pole_a)
     actor_page = admin_client.get(reverse("admin:actors_actor_change", args=[actor.pk])).content.decode()
     assert 'id="id_position"></textarea>' in actor_page

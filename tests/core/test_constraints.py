@@ -8,7 +8,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from actors.models import Actor
-from ess_portal.geo import normalize_outline
 from events.models import Event, Registration
 from poles.models import Commune
 from tests import factories
@@ -16,7 +15,6 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 VALID_SIRET = "73282932000074"  # 14 digits, Luhn checksum right
-SQUARE = [[[-2.1, 47.6], [-2.0, 47.6], [-2.0, 47.7], [-2.1, 47.7], [-2.1, 47.6]]]
 
 
 def refused_by_database(create):
@@ -104,48 +102,3 @@ def test_positions_at_the_limits_are_accepted():
     assert not refused_by_database(lambda: factories.CommuneFactory(latitude=-90, longitude=180))
     assert not refused_by_database(lambda: factories.CommuneFactory(latitude=None, longitude=None))
     assert Commune.objects.count() == 2
-
-
-@pytest.mark.parametrize(
-    "outline",
-    [
-        {"type": "Point", "coordinates": [-2.0, 47.6]},
-        {"type": "LineString", "coordinates": [[-2.1, 47.6], [-2.0, 47.7]]},
-        {"type": "Polygon", "coordinates": [[[-2.1, 47.6], [-2.0, 47.6], [-2.1, 47.6]]]},
-        {"type": "Polygon", "coordinates": [[[-2.1, 47.6], [-2.0, 47.6], [-2.0, 47.7], [-2.1, 47.8]]]},
-        [[-2.1, 47.6], [-2.0, 47.6]],
-    ],
-    ids=["point", "line", "too-few-points", "open-ring", "not-geojson"],
-)
-def test_an_outline_that_is_not_a_polygon_is_rejected(outline):
-    pole = factories.PoleFactory.build(outline=outline)
-
-    with pytest.raises(ValidationError) as caught:
-        pole.full_clean()
-    assert "outline" in caught.value.message_dict
-
-
-@pytest.mark.parametrize(
-    "position",
-    [[-2.1, 91.0], [-181.0, 47.6], [200.0, 47.6], ["-2.1", 47.6]],
-    ids=["latitude>90", "longitude<-180", "longitude>180", "string"],
-)
-def test_an_outline_with_coordinates_out_of_range_is_rejected(position):
-    ring = [list(p) for p in SQUARE[0]]
-    ring[2] = position
-    pole = factories.PoleFactory.build(outline={"type": "Polygon", "coordinates": [ring]})
-
-    with pytest.raises(ValidationError) as caught:
-        pole.full_clean()
-    assert "outline" in caught.value.message_dict
-
-
-def test_a_valid_polygon_outline_is_stored_as_a_multipolygon():
-    pole = factories.PoleFactory.build(
-        outline={"type": "Feature", "geometry": {"type": "Polygon", "coordinates": SQUARE}}
-    )
-
-    pole.full_clean()
-
-    assert pole.outline == {"type": "MultiPolygon", "coordinates": [SQUARE]}
-    assert normalize_outline(pole.outline) == pole.outline

@@ -7,12 +7,13 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.utils import timezone
+from shapely.geometry import Point, shape
 
 from actors.models import Actor
 from actors.validators import validate_siret
 from ess_portal.demo import THEMATIC_MEETING_TITLE, actors_plan, demo_load
-from ess_portal.geo import normalize_outline, point_in_outline
 from events.models import Event, Registration, Workshop
+from poles.contours import communes_outline
 from poles.models import COORDINATOR_GROUP, REGIONAL_GROUP, Commune, Pole
 
 pytestmark = pytest.mark.django_db
@@ -70,11 +71,13 @@ def test_each_territory_is_made_of_real_epcis_with_their_communes_and_a_valid_ou
         assert {c.pk for c in pole.communes.all()} == set(
             Commune.objects.filter(epci__in=pole.epcis.all()).values_list("pk", flat=True)
         ), pole
-        assert pole.outline["type"] == "MultiPolygon"
-        assert normalize_outline(pole.outline) == pole.outline
-        points = [(c.longitude, c.latitude) for c in pole.communes.all() if c.has_position]
-        centre = (sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points))
-        assert point_in_outline(*centre, pole.outline), pole
+        # The outline is derived from the communes' real outlines, like any pole's: not a hull.
+        assert pole.outline == communes_outline(c.insee_code for c in pole.communes.all()), pole
+        outline = shape(pole.outline)
+        assert outline.is_valid
+        for commune in pole.communes.all():
+            if commune.has_position:
+                assert outline.contains(Point(commune.longitude, commune.latitude)), (pole, commune)
         pole.full_clean()
     assert Pole.epcis.through.objects.values("epci").distinct().count() == Pole.epcis.through.objects.count()
 

@@ -1,5 +1,6 @@
-"""The admin's GDAL-free map widget in a real browser: draw a pole's outline, place an organisation's
-marker, save, and find both in the public map data; and place a point with the keyboard alone."""
+"""The admin's GDAL-free map widget in a real browser: a pole's territory set by the regional team and its
+derived outline shown read-only, then drawn on the public page; an organisation's marker placed, saved
+and found in the public map data; and a point placed with the keyboard alone."""
 
 import json
 import re
@@ -24,12 +25,11 @@ def browser_context_args(browser_context_args):
 
 
 @pytest.fixture
-def data(db):
+def data(db, places):
     user = factories.UserFactory(username="regionale", is_superuser=True)
     pole = factories.PoleFactory(name="CADES", slug="cades", acronym="CADES")
-    commune = factories.CommuneFactory(name="Redon", insee_code="35236", latitude=47.65, longitude=-2.08)
     actor = factories.ActorFactory(
-        name="Les Charpentiers", slug="les-charpentiers", pole=pole, commune=commune
+        name="Les Charpentiers", slug="les-charpentiers", pole=pole, commune=places.redon
     )
     return user, pole, actor
 
@@ -42,27 +42,44 @@ def login(page, live_server, user):
     expect(page.locator("#user-tools")).to_be_visible()
 
 
-def test_draw_an_outline_and_place_a_marker_then_find_them_on_the_public_map(page, live_server, data):
-    user, pole, actor = data
+def test_the_regional_team_sets_a_territory_and_its_derived_outline_shows_read_only_and_in_public(
+    page, live_server, data
+):
+    user, pole, _actor = data
     login(page, live_server, user)
 
-    page.goto(f"{live_server.url}/admin/poles/pole/{pole.pk}/change/")
-    map_box = page.locator("#id-outline-map")
-    expect(map_box.locator(".leaflet-draw-draw-rectangle")).to_be_visible()
-    assert page.locator("#id_outline").input_value() == ""  # empty renders as "", not "null"
-    map_box.locator(".leaflet-draw-draw-rectangle").click()
-    box = map_box.bounding_box()
-    page.mouse.move(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.3)
-    page.mouse.down()
-    page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5, steps=5)
-    page.mouse.move(box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.6, steps=5)
-    page.mouse.up()
-    expect(page.locator("#id_outline")).not_to_have_value("")
+    change = f"{live_server.url}/admin/poles/pole/{pole.pk}/change/"
+    page.goto(change)
+    expect(page.locator("#id-outline-map.leaflet-container")).to_be_visible()
+    expect(page.locator("#id-outline-map .leaflet-overlay-pane path")).to_have_count(0)  # no commune yet
+    page.locator("#id_epcis_from").select_option(label="CA Redon Agglomération")
+    page.locator("#id_epcis_add").click()
     page.locator("input[name=_save]").click()
     expect(page.locator(".messagelist .success")).to_be_visible()
 
-    pole.refresh_from_db()
-    assert pole.outline["type"] == "MultiPolygon"
+    outline = Pole.objects.get(pk=pole.pk).outline  # derived once the change was committed
+    assert outline["type"] == "MultiPolygon"
+
+    page.goto(change)
+    outline_map = page.locator("#id-outline-map")
+    expect(outline_map.locator(".leaflet-overlay-pane path").first).to_be_attached()
+    expect(outline_map.locator(".leaflet-draw-toolbar")).to_have_count(0)  # shown, not editable
+    assert page.locator("#id_outline").get_attribute("name") is None
+    assert json.loads(page.locator("#id_outline").input_value()) == outline
+
+    poles = page.request.get(f"{live_server.url}/api/poles.geojson").json()
+    [feature] = [f for f in poles["features"] if f["properties"].get("name") == "CADES"]
+    assert feature["geometry"] == outline
+
+    page.goto(f"{live_server.url}/poles/cades/")
+    expect(page.locator("#pole-map .leaflet-overlay-pane path").first).to_be_attached()
+    drawn = page.locator("#pole-map .leaflet-overlay-pane path").first.get_attribute("d")
+    assert drawn.count("L") > 10  # the communes' outline, not a box
+
+
+def test_place_a_marker_then_find_it_on_the_public_map(page, live_server, data):
+    user, _pole, actor = data
+    login(page, live_server, user)
 
     page.goto(f"{live_server.url}/admin/actors/actor/{actor.pk}/change/")
     actor_map = page.locator("#id-position-map")
@@ -79,10 +96,6 @@ def test_draw_an_outline_and_place_a_marker_then_find_them_on_the_public_map(pag
 
     actor = Actor.objects.get(pk=actor.pk)
     assert actor.latitude is not None and actor.longitude is not None
-
-    poles = page.request.get(f"{live_server.url}/api/poles.geojson").json()
-    [feature] = [f for f in poles["features"] if f["properties"].get("name") == "CADES"]
-    assert feature["geometry"] == Pole.objects.get(pk=pole.pk).outline
 
     actors = page.request.get(f"{live_server.url}/api/acteurs.geojson").json()
     [marker] = [f for f in actors["features"] if f["properties"]["name"] == "Les Charpentiers"]
