@@ -268,7 +268,11 @@ CELERY_BEAT_SCHEDULE = {
 
 # Registrations and reminders.
 REMINDER_OFFSETS_HOURS = env.list("REMINDER_OFFSETS_HOURS", cast=int, default=[24])
+# Days after an event before its registrations are anonymised; also how long a proposer's name and
+# address are kept after their proposal (events.personal_data).
 REGISTRATION_RETENTION_DAYS = env.int("REGISTRATION_RETENTION_DAYS", default=365)
+# Days the back-office login logs (django-axes: logins, failures) are kept.
+LOGIN_RECORDS_RETENTION_DAYS = env.int("LOGIN_RECORDS_RETENTION_DAYS", default=90)
 REGISTRATION_RATE = env.str("REGISTRATION_RATE", default="10/h")
 REGISTRATION_PRIVACY_CONTACT = env.str("REGISTRATION_PRIVACY_CONTACT", default="dpo@ess-bretagne.invalid")
 RATELIMIT_USE_CACHE = "default"

@@ -24,6 +24,7 @@ from .filters import EventFilter
 from .forms import RegistrationForm
 from .ics import calendar_for, event_calendar
 from .models import Event, Registration, RegistrationState, Workshop
+from .personal_data import PLACES
 
 
 class FilteredEventListView(ListView):
@@ -263,13 +264,13 @@ def events_ics(request):
 
 
 class PrivacyView(TemplateView):
-    """What the portal does with registrants' personal data, and their rights."""
+    """What the portal does with personal data, and people's rights: every place a person's data is
+    kept, listed from the definition that export, erasure and the purge use (``events.personal_data``)."""
 
     template_name = "events/privacy.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["retention_days"] = settings.REGISTRATION_RETENTION_DAYS
-        context["retention_months"] = round(settings.REGISTRATION_RETENTION_DAYS / 30.4)
+        context["places"] = PLACES
         context["contact_email"] = settings.REGISTRATION_PRIVACY_CONTACT
         return context
