@@ -33,7 +33,7 @@ from django.db.models import Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils import timezone, translation
 from django.utils.functional import Promise
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from actors.models import Actor
@@ -64,8 +64,9 @@ def _retention_cutoff(now: datetime) -> datetime:
     return now - timedelta(days=settings.REGISTRATION_RETENTION_DAYS)
 
 
-def _retention_months() -> int:
-    return round(settings.REGISTRATION_RETENTION_DAYS / 30.4)
+def _after_months(text) -> Callable[[], str]:
+    """A ``kept`` text counting ``REGISTRATION_RETENTION_DAYS`` in months (``ngettext_lazy`` on "months")."""
+    return lambda: text % {"months": round(settings.REGISTRATION_RETENTION_DAYS / 30.4)}
 
 
 def _value(value):
@@ -120,15 +121,6 @@ def _erase_registrations(rows: QuerySet[Registration], now: datetime, email: str
     return rows.update(full_name="", email="", organisation_name="", anonymised_at=now, updated_at=now)
 
 
-def _registrations_kept() -> str:
-    months = _retention_months()
-    return ngettext(
-        "Anonymised %(months)d month after the event: only anonymous counts remain.",
-        "Anonymised %(months)d months after the event: only anonymous counts remain.",
-        months,
-    ) % {"months": months}
-
-
 REGISTRATIONS = Place(
     key="registrations",
     label=_("Event registrations"),
@@ -142,7 +134,13 @@ REGISTRATIONS = Place(
         "Your consent, given by ticking the box of the registration form (article 6.1.a of the GDPR). "
         "You can withdraw it at any time by cancelling your registration."
     ),
-    kept=_registrations_kept,
+    kept=_after_months(
+        ngettext_lazy(
+            "Anonymised %(months)d month after the event: only anonymous counts remain.",
+            "Anonymised %(months)d months after the event: only anonymous counts remain.",
+            "months",
+        )
+    ),
     find=lambda email: [
         Registration.objects.of_email(email)
         .not_anonymised()
@@ -315,17 +313,6 @@ def _erase_proposals(rows: QuerySet[Actor], now: datetime, email: str | None) ->
     return rows.update(proposer_name="", proposer_email="")
 
 
-def _proposals_kept() -> str:
-    months = _retention_months()
-    return ngettext(
-        "Your name and address are removed %(months)d month after the proposal; the organisation stays "
-        "in the directory if it was accepted.",
-        "Your name and address are removed %(months)d months after the proposal; the organisation stays "
-        "in the directory if it was accepted.",
-        months,
-    ) % {"months": months}
-
-
 PROPOSALS = Place(
     key="proposals",
     label=_("Organisation proposals"),
@@ -334,7 +321,15 @@ PROPOSALS = Place(
         "pole can ask you about it and tell you its decision."
     ),
     basis=_("Your consent, given by sending the proposal form (article 6.1.a of the GDPR)."),
-    kept=_proposals_kept,
+    kept=_after_months(
+        ngettext_lazy(
+            "Your name and address are removed %(months)d month after the proposal; the organisation "
+            "stays in the directory if it was accepted.",
+            "Your name and address are removed %(months)d months after the proposal; the organisation "
+            "stays in the directory if it was accepted.",
+            "months",
+        )
+    ),
     find=lambda email: [Actor.objects.filter(proposer_email__iexact=email.strip()).order_by("created_at")],
     export=_export_proposal,
     erase=_erase_proposals,
