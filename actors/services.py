@@ -27,6 +27,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from ess_portal.csv_export import restore
 from ess_portal.public_cache import bump_data_version
 from ess_portal.text import compact, fold
 from poles.models import REGIONAL_GROUP, Commune, Pole
@@ -444,6 +445,7 @@ def actors_import(*, pole: Pole, file, user, dry_run: bool) -> ImportReport:
         for line_number, cells in enumerate(reader, start=2):
             if not any(cell.strip() for cell in cells):
                 continue
+            cells = [restore(cell) for cell in cells]  # the portal's exports quote formula-like cells
             raw_rows.append(
                 (line_number, {key: (cells[i] if i < len(cells) else "") for key, i in mapping.items()})
             )

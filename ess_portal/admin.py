@@ -7,7 +7,6 @@ only the objects of their own poles".
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable
 
 from django.contrib import admin
@@ -18,6 +17,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from poles.models import Pole, is_regional, scope_to_user
+
+from . import csv_export
 
 SCOPE_ERROR = _("You can only choose one of your own poles.")
 
@@ -62,11 +63,12 @@ def pole_id_of(obj, pole_path: str) -> int | None:
 
 
 def csv_response(filename: str, header: Iterable[str], rows: Iterable[Iterable]) -> HttpResponse:
-    """A CSV download (UTF-8 with BOM and ';' so that French spreadsheets open it as-is)."""
+    """A CSV download (UTF-8 with BOM and ';' so that French spreadsheets open it as-is), written by
+    :func:`ess_portal.csv_export.writer`: no cell runs as a formula."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
+    writer = csv_export.writer(response, delimiter=";")
     writer.writerow(header)
     writer.writerows(rows)
     return response

@@ -16,6 +16,7 @@ from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from ess_portal.client_ip import HEADER_NAME
 from ess_portal.csp import tile_sources
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -159,6 +160,19 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ess"}}
 
+# Behind the TLS proxy: the header it sets to the client's address (e.g. X-Real-IP), read by the login
+# lockout, the rate limits and the logs (ess_portal.client_ip). Unset: the connection address, and the
+# header is ignored.
+CLIENT_IP_HEADER = env.str("CLIENT_IP_HEADER", default="").strip() or None
+if CLIENT_IP_HEADER and not HEADER_NAME.fullmatch(CLIENT_IP_HEADER):
+    _fail(f"CLIENT_IP_HEADER is malformed ({CLIENT_IP_HEADER!r}): expected a header name such as X-Real-IP.")
+# Its predecessor, left set from an earlier release, would silently count the proxy again: say so.
+if env.ENVIRON.get("RATELIMIT_IP_META_KEY", "").strip():
+    _fail(
+        "RATELIMIT_IP_META_KEY is no longer read: set CLIENT_IP_HEADER to the header the proxy sets "
+        "(e.g. CLIENT_IP_HEADER=X-Real-IP) and remove RATELIMIT_IP_META_KEY."
+    )
+
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -186,6 +200,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "ess_portal.client_ip.client_ip"
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
@@ -253,14 +268,16 @@ CELERY_BEAT_SCHEDULE = {
 
 # Registrations and reminders.
 REMINDER_OFFSETS_HOURS = env.list("REMINDER_OFFSETS_HOURS", cast=int, default=[24])
+# Days after an event before its registrations are anonymised; also how long a proposer's name and
+# address are kept after their proposal (events.personal_data).
 REGISTRATION_RETENTION_DAYS = env.int("REGISTRATION_RETENTION_DAYS", default=365)
+# Days the back-office login logs (django-axes: logins, failures) are kept.
+LOGIN_RECORDS_RETENTION_DAYS = env.int("LOGIN_RECORDS_RETENTION_DAYS", default=90)
 REGISTRATION_RATE = env.str("REGISTRATION_RATE", default="10/h")
 REGISTRATION_PRIVACY_CONTACT = env.str("REGISTRATION_PRIVACY_CONTACT", default="dpo@ess-bretagne.invalid")
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_FAIL_OPEN = env.bool("RATELIMIT_FAIL_OPEN", default=True)
 RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
-# Behind a proxy: the request header that carries the client address (e.g. HTTP_X_REAL_IP); unset: REMOTE_ADDR.
-RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="") or None
 # Public "Proposer une organisation" form: submissions per client address (django-ratelimit rate).
 PROPOSAL_RATE = env.str("PROPOSAL_RATE", default="5/h")
 # Public map data and open-data downloads: GET requests per client address.
@@ -308,9 +325,17 @@ LOGGING = {
             "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
         },
     },
-    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "filters": {
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+        "client_ip": {"()": "ess_portal.client_ip.ClientAddressLogFilter"},
+    },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": LOG_FORMAT},
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": LOG_FORMAT,
+            "filters": ["client_ip"],
+        },
         "mail_admins": {
             "class": "django.utils.log.AdminEmailHandler",
             "level": "ERROR",

@@ -27,7 +27,7 @@ from ess_portal.admin import PoleScopedAdmin, csv_response
 from ess_portal.forms import LocatedAdminForm
 from poles.models import is_regional
 
-from . import services
+from . import personal_data, services
 from .models import EmailRecord, Event, Registration, Workshop
 
 
@@ -307,27 +307,26 @@ class RegistrationAdmin(PoleScopedAdmin):
         ]
 
     def personal_data_view(self, request):
-        """Export or erase everything held about one email address (regional staff only)."""
+        """Export or erase everything held about one email address, in every place the portal keeps a
+        person's data (``events.personal_data``); regional staff only."""
         if not is_regional(request.user):
             raise PermissionDenied
         form = PersonalDataForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             email = form.cleaned_data["email"]
             if form.cleaned_data["action"] == "export":
-                data = services.personal_data_export(email=email)
+                data = personal_data.personal_data_export(email=email)
                 response = HttpResponse(
                     json.dumps(data, ensure_ascii=False, indent=2),
                     content_type="application/json; charset=utf-8",
                 )
                 response["Content-Disposition"] = 'attachment; filename="donnees-personnelles.json"'
                 return response
-            count = services.personal_data_erase(email=email)
+            counts = personal_data.personal_data_erase(email=email)
             self.message_user(
                 request,
-                ngettext(
-                    "%d registration erased (anonymised).", "%d registrations erased (anonymised).", count
-                )
-                % count,
+                gettext("Erased (rows per place): %(summary)s.")
+                % {"summary": personal_data.erased_summary(counts)},
                 messages.SUCCESS,
             )
             form = PersonalDataForm()
@@ -335,6 +334,7 @@ class RegistrationAdmin(PoleScopedAdmin):
             **self.admin_site.each_context(request),
             "title": gettext("Personal data of one email address"),
             "form": form,
+            "places": personal_data.PLACES,
             "opts": self.model._meta,
         }
         return render(request, "events/admin/personal_data.html", context)

@@ -323,6 +323,8 @@ class Registration(TimeStamped):
         indexes = [models.Index(fields=["event", "status", "waitlisted_at"], name="events_reg_waitlist")]
 
     def __str__(self):
+        if self.anonymised_at:
+            return f"{_('anonymised registration')} — {self.event}"
         return f"{self.full_name} — {self.event}"
 
     def get_absolute_url(self):

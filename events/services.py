@@ -1,4 +1,6 @@
-"""Writes of the events app: registrations, seats, the email outbox, event changes and personal data.
+"""Writes of the events app: registrations, seats, the email outbox and event changes.
+
+(A person's data — export, erasure, the retention purge — is ``events.personal_data``.)
 
 Rules that hold in every function here:
 
@@ -557,86 +559,3 @@ def event_reschedule(
     event.starts_at = starts_at
     event.ends_at = ends_at
     return event_update(event=event, now=now)
-
-
-# --------------------------------------------------------------------------------------------------
-# Personal data
-
-
-def _registration_data(registration: Registration) -> dict:
-    event = registration.event
-    return {
-        "event": {
-            "title": event.title,
-            "url": settings.SITE_URL + event.get_absolute_url(),
-            "starts_at": event.starts_at.isoformat(),
-            "pole": event.pole.name,
-        },
-        "full_name": registration.full_name,
-        "email": registration.email,
-        "organisation": registration.organisation_label,
-        "status": registration.status,
-        "attended": registration.attended,
-        "language": registration.language,
-        "consent_at": registration.consent_at.isoformat(),
-        "created_at": registration.created_at.isoformat(),
-        "confirmed_at": registration.confirmed_at.isoformat() if registration.confirmed_at else None,
-        "waitlisted_at": registration.waitlisted_at.isoformat() if registration.waitlisted_at else None,
-        "cancelled_at": registration.cancelled_at.isoformat() if registration.cancelled_at else None,
-        "emails": [
-            {
-                "kind": record.kind,
-                "status": record.status,
-                "due_at": record.due_at.isoformat(),
-                "sent_at": record.sent_at.isoformat() if record.sent_at else None,
-            }
-            for record in registration.emails.all()
-        ],
-    }
-
-
-def personal_data_export(*, email: str) -> dict:
-    """Everything the portal holds about one email address, as JSON-ready data (right of access)."""
-    registrations = (
-        Registration.objects.of_email(email)
-        .not_anonymised()
-        .select_related("event__pole", "organisation")
-        .prefetch_related("emails")
-        .order_by("created_at")
-    )
-    return {
-        "email": email.strip(),
-        "exported_at": timezone.now().isoformat(),
-        "controller": settings.DEFAULT_FROM_EMAIL,
-        "registrations": [_registration_data(r) for r in registrations],
-    }
-
-
-def _anonymise(registrations: QuerySet, now: datetime) -> int:
-    EmailRecord.objects.filter(registration__in=registrations).delete()
-    return registrations.update(
-        full_name="", email="", organisation_name="", anonymised_at=now, updated_at=now
-    )
-
-
-def personal_data_erase(*, email: str, now: datetime | None = None) -> int:
-    """Erase everything held about one email address (right to erasure); returns the rows erased.
-
-    Seats of upcoming events are released first, so the waiting list moves on; the rows then stay as
-    anonymous counts (name, address, free organisation name and emails removed).
-    """
-    now = now or timezone.now()
-    upcoming = Registration.objects.of_email(email).not_anonymised().active().filter(event__starts_at__gt=now)
-    for registration in upcoming:
-        registration_cancel(registration=registration, notify=False, now=now)
-    with transaction.atomic():
-        return _anonymise(Registration.objects.of_email(email).not_anonymised(), now)
-
-
-def registrations_anonymise_expired(*, now: datetime | None = None) -> int:
-    """Anonymise the registrations of events that ended more than the retention period ago."""
-    now = now or timezone.now()
-    cutoff = now - timedelta(days=settings.REGISTRATION_RETENTION_DAYS)
-    with transaction.atomic():
-        expired = Registration.objects.not_anonymised().filter(event__ends_at__lt=cutoff)
-        return _anonymise(Registration.objects.filter(pk__in=list(expired.values_list("pk", flat=True))), now)

@@ -6,7 +6,7 @@ it finds what is due in the outbox (reminders included). Every task is safe to r
 
 from celery import shared_task
 
-from . import services
+from . import personal_data, services
 
 
 @shared_task(name="events.send_emails", ignore_result=True)
@@ -22,6 +22,7 @@ def send_due_emails() -> int:
 
 
 @shared_task(name="events.purge_personal_data", ignore_result=True)
-def purge_personal_data() -> int:
-    """Anonymise the registrations of events that ended more than the retention period ago."""
-    return services.registrations_anonymise_expired()
+def purge_personal_data() -> dict[str, int]:
+    """Erase what is past its retention period in every place a person's data is kept (registrations
+    of events that ended long enough ago, their emails and admin history, proposals, login records)."""
+    return personal_data.personal_data_purge()

@@ -24,6 +24,7 @@ from .filters import EventFilter
 from .forms import RegistrationForm
 from .ics import calendar_for, event_calendar
 from .models import Event, Registration, RegistrationState, Workshop
+from .personal_data import PLACES
 
 
 class FilteredEventListView(ListView):
@@ -120,7 +121,8 @@ class EventDetailView(View):
 
 
 class EventRegisterView(View):
-    """POST a registration: rate-limited per client address, honeypot, duplicates re-send the link."""
+    """POST a registration: rate-limited per client address, honeypot, duplicates re-send the link;
+    the answer never tells whether the address was already registered."""
 
     http_method_names = ["post"]
 
@@ -134,35 +136,29 @@ class EventRegisterView(View):
         if not form.is_valid():
             return _render_event(request, event, form, status=HTTPStatus.BAD_REQUEST)
         data = form.cleaned_data
-        if form.is_spam:
-            messages.success(request, _("Almost done: check your inbox and open the link we sent you."))
-            return redirect(event)
-        try:
-            services.registration_create(
-                event=event,
-                full_name=data["full_name"],
-                email=data["email"],
-                organisation=data.get("organisation"),
-                organisation_name=data.get("organisation_name", ""),
-            )
-        except services.RegistrationExists as exc:
-            services.registration_resend_link(registration=exc.registration)
-            messages.warning(
-                request,
-                _(
-                    "This email address is already registered for this event. We have emailed the link "
-                    "to that registration again: open it to see, confirm or cancel it."
-                ),
-            )
-            return redirect(event)
-        except services.RegistrationError as exc:
-            form.add_error(None, exc.messages)
-            return _render_event(request, event, form, status=HTTPStatus.BAD_REQUEST)
+        # Whether the address was new, already registered (the link is emailed to it again) or the form
+        # filled in by a robot (nothing is recorded), the visitor gets the same answer: the page must
+        # not tell anyone whether an address is registered for the event.
+        if not form.is_spam:
+            try:
+                services.registration_create(
+                    event=event,
+                    full_name=data["full_name"],
+                    email=data["email"],
+                    organisation=data.get("organisation"),
+                    organisation_name=data.get("organisation_name", ""),
+                )
+            except services.RegistrationExists as exc:
+                services.registration_resend_link(registration=exc.registration)
+            except services.RegistrationError as exc:
+                form.add_error(None, exc.messages)
+                return _render_event(request, event, form, status=HTTPStatus.BAD_REQUEST)
         messages.success(
             request,
             _(
-                "Almost done: we have emailed you a link to %(email)s. Open it and press “Confirm” to "
-                "complete your registration."
+                "Almost done: we have emailed a link to %(email)s. Open it and press “Confirm” to complete "
+                "your registration. If this address is already registered for this event, we are sending "
+                "it the link to that registration again."
             )
             % {"email": data["email"]},
         )
@@ -268,13 +264,13 @@ def events_ics(request):
 
 
 class PrivacyView(TemplateView):
-    """What the portal does with registrants' personal data, and their rights."""
+    """What the portal does with personal data, and people's rights: every place a person's data is
+    kept, listed from the definition that export, erasure and the purge use (``events.personal_data``)."""
 
     template_name = "events/privacy.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["retention_days"] = settings.REGISTRATION_RETENTION_DAYS
-        context["retention_months"] = round(settings.REGISTRATION_RETENTION_DAYS / 30.4)
+        context["places"] = PLACES
         context["contact_email"] = settings.REGISTRATION_PRIVACY_CONTACT
         return context

@@ -210,7 +210,7 @@ def test_regional_staff_export_then_erase_one_address(client):
 
     assert json.loads(export.content)["registrations"][0]["full_name"] == "Anne"
     assert "Cochez cette case" in refused.content.decode()
-    assert "1 inscription effacée" in erased.content.decode()
+    assert "Inscriptions aux événements : 1" in erased.content.decode()
     registration.refresh_from_db()
     assert registration.anonymised_at is not None
 

@@ -6,6 +6,7 @@ from http import HTTPStatus
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -125,10 +126,53 @@ def test_a_second_registration_with_the_same_email_points_to_the_first(client, c
     register(client, committed, event)
     response = register(client, committed, event, email="ANNE@example.org")
 
-    assert "déjà inscrite" in response.content.decode()
+    assert "Si cette adresse est déjà inscrite à cet événement, nous vous renvoyons le lien" in (
+        response.content.decode()
+    )
     assert Registration.objects.count() == 1
     assert len(mail.outbox) == 2
     assert Registration.objects.get().get_absolute_url() in mail.outbox[1].body
+
+
+@pytest.fixture
+def client_factory():
+    """A new browser each time (its own cookies)."""
+    return Client
+
+
+def _answer(client, committed, event, data):
+    """What a visitor's browser gets for a registration POST: the redirect, then the page it leads to
+    (per-request values, the CSRF token and the CSP nonce, blanked)."""
+    url = reverse("events:register", kwargs={"slug": event.slug})
+    posted = committed(client.post, url, data)
+    page = client.get(posted["Location"])
+    body = re.sub(r'(name="csrfmiddlewaretoken" value=|nonce=)"[^"]*"', r'\1""', page.content.decode())
+    return posted.status_code, posted["Location"], page.status_code, body
+
+
+def test_the_answer_is_the_same_whether_or_not_the_address_is_already_registered(
+    client_factory, committed, event
+):
+    data = {"full_name": "Anne Le Goff", "email": "anne@example.org", "consent": "on", "website": ""}
+
+    new = _answer(client_factory(), committed, event, data)
+    already = _answer(client_factory(), committed, event, {**data, "full_name": "Quelqu’un d’autre"})
+
+    assert new == already
+    assert Registration.objects.count() == 1
+    assert [m.to for m in mail.outbox] == [["anne@example.org"], ["anne@example.org"]]
+    assert "Confirmez votre inscription" in mail.outbox[0].subject
+    assert Registration.objects.get().get_absolute_url() in mail.outbox[1].body  # the link, re-sent
+
+
+def test_a_caught_robot_gets_the_same_answer_as_a_person(client_factory, committed, event):
+    data = {"full_name": "Anne Le Goff", "email": "anne@example.org", "consent": "on", "website": ""}
+
+    person = _answer(client_factory(), committed, event, data)
+    robot = _answer(client_factory(), committed, event, {**data, "website": "http://spam.example"})
+
+    assert person == robot
+    assert len(mail.outbox) == 1
 
 
 def test_registering_again_after_cancelling_is_allowed(client, committed, event):

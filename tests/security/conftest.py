@@ -58,3 +58,15 @@ def run_django_with_output(code: str, environment: dict[str, str], timeout: floa
     assert result.returncode == 0, result.stderr
     *output, last = result.stdout.strip().splitlines()
     return json.loads(last), output
+
+
+def manage_check(environment: dict[str, str]) -> subprocess.CompletedProcess:
+    """``manage.py check`` in a fresh process with only ``environment`` (plus PATH) set."""
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env={"PATH": "/usr/bin:/bin", **environment},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )

@@ -2,13 +2,15 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from events import services
+from events import personal_data
 
 
 class Command(BaseCommand):
     help = (
-        "Erase everything held about one email address (right to erasure): upcoming registrations are "
-        "cancelled (the waiting list moves on), then every registration of the address is anonymised."
+        "Erase everything held about one email address (right to erasure), in every place of "
+        "events.personal_data: upcoming registrations are cancelled (the waiting list moves on), every "
+        "registration of the address is anonymised, its emails, proposals' contact details and login "
+        "records deleted, and its name removed from the admin history."
     )
 
     def add_arguments(self, parser):
@@ -18,5 +20,5 @@ class Command(BaseCommand):
     def handle(self, *args, email, yes, **options):
         if not yes:
             raise CommandError("Add --yes to confirm: the erasure cannot be undone.")
-        count = services.personal_data_erase(email=email)
-        self.stdout.write(self.style.SUCCESS(f"{count} registration(s) anonymised for {email}."))
+        counts = personal_data.personal_data_erase(email=email)
+        self.stdout.write(self.style.SUCCESS(f"Erased for {email}: {personal_data.erased_summary(counts)}."))

@@ -4,15 +4,18 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from events import services
+from events import personal_data
 
 
 class Command(BaseCommand):
-    help = "Print as JSON everything the portal holds about one email address (right of access)."
+    help = (
+        "Print as JSON everything the portal holds about one email address (right of access), one key "
+        "per place of events.personal_data."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("email")
 
     def handle(self, *args, email, **options):
-        data = services.personal_data_export(email=email)
+        data = personal_data.personal_data_export(email=email)
         self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
