@@ -286,10 +286,10 @@ LEAFLET_CONFIG = {
     "PLUGINS": {
         "markercluster": {
             "css": [
-                "vendor/leaflet.markercluster/MarkerCluster.css",
-                "vendor/leaflet.markercluster/MarkerCluster.Default.css",
+                "vendor/leaflet.markercluster/dist/MarkerCluster.css",
+                "vendor/leaflet.markercluster/dist/MarkerCluster.Default.css",
             ],
-            "js": "vendor/leaflet.markercluster/leaflet.markercluster.js",
+            "js": "vendor/leaflet.markercluster/dist/leaflet.markercluster.js",
             "auto-include": True,
         },
     },
