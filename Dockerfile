@@ -1,5 +1,7 @@
-# The portal's image: one image for the web, worker and beat processes.
-FROM python:3.11-slim-bookworm
+# The portal's images, from one build (docker-compose.yml builds both targets):
+#   app    the web, worker and beat processes (the default target);
+#   proxy  nginx with the static files collected by this same build, so the two never disagree.
+FROM python:3.11-slim-bookworm AS app
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
@@ -20,11 +22,18 @@ COPY events events
 RUN pip install --upgrade pip && pip install .
 
 COPY . .
-RUN DEBUG=False SECRET_KEY=build-only-not-secret ALLOWED_HOSTS=localhost \
-    python manage.py collectstatic --noinput \
+RUN docker/entrypoint.sh collectstatic \
+ && mkdir -p media \
  && chown -R ess:ess /app
 
 USER ess
 EXPOSE 8000
 ENTRYPOINT ["docker/entrypoint.sh"]
 CMD ["web"]
+
+FROM nginx:1.28-alpine AS proxy
+COPY docker/nginx/templates/ /etc/nginx/templates/
+COPY --from=app /app/staticfiles /srv/static
+RUN mkdir -p /srv/media
+
+FROM app

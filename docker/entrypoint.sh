@@ -1,8 +1,15 @@
 #!/bin/sh
 # Entry point of the image: `web` migrates and loads the reference data before serving; `worker` and
-# `beat` run Celery (run exactly one beat). Any other command is executed as is.
+# `beat` run Celery (run exactly one beat); `collectstatic` is the image build's static step. Any other
+# command is executed as is. scripts/check-production.sh runs these same commands in CI.
 set -e
 case "$1" in
+  collectstatic)
+    # At build time (Dockerfile): the production storage hashes and compresses every file and follows
+    # every reference between them, so a missing file stops the build instead of breaking every page.
+    DEBUG=False SECRET_KEY=build-only-not-secret ALLOWED_HOSTS=localhost \
+      exec python manage.py collectstatic --noinput
+    ;;
   web)
     python manage.py migrate --noinput
     python manage.py load_reference_data
@@ -15,7 +22,8 @@ case "$1" in
       [Tt]rue|TRUE|1|[Yy]es|[Oo]n) trusted_proxies="*" ;;
       *) trusted_proxies="127.0.0.1,::1" ;;
     esac
-    exec gunicorn ess_portal.wsgi:application --bind 0.0.0.0:8000 \
+    # WEB_BIND: the address gunicorn listens on (the container's port 8000 unless told otherwise).
+    exec gunicorn ess_portal.wsgi:application --bind "${WEB_BIND:-0.0.0.0:8000}" \
       --workers "${WEB_CONCURRENCY:-3}" --access-logfile - \
       --forwarded-allow-ips "${FORWARDED_ALLOW_IPS:-$trusted_proxies}"
     ;;
@@ -23,7 +31,8 @@ case "$1" in
     exec celery -A ess_portal worker --loglevel=INFO --concurrency "${WORKER_CONCURRENCY:-2}"
     ;;
   beat)
-    exec celery -A ess_portal beat --loglevel=INFO --schedule /tmp/celerybeat-schedule
+    # Its state goes to CELERY_BEAT_SCHEDULE_FILENAME (default: .celerybeat-schedule in /app).
+    exec celery -A ess_portal beat --loglevel=INFO
     ;;
   *)
     exec "$@"

@@ -1,8 +1,9 @@
 """Settings of the ESS Bretagne portal.
 
-Every value comes from the environment through one django-environ ``env`` (12-factor). The defaults
-are safe for development (``make run``: SQLite, eager Celery, console email); ``DEBUG=False`` selects
-the hardened production profile and refuses to start without the variables production needs.
+Every value comes from the environment through one django-environ ``env`` (12-factor), where a variable
+left empty counts as unset. The defaults are safe for development (``make run``: SQLite, eager Celery,
+console email); ``DEBUG=False`` selects the hardened production profile and refuses to start without
+the variables production needs.
 """
 
 import re
@@ -21,7 +22,25 @@ from ess_portal.csp import tile_sources
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-env = environ.Env()
+
+class Env(environ.Env):
+    """django-environ's reader, where a variable set to an empty value counts as not set.
+
+    `cp .env.example .env` leaves the optional variables empty (``CACHE_URL=``), and docker compose's
+    ``env_file`` passes them on as empty strings: each must then take its default, exactly as if it
+    were absent, whatever its type (an empty ``CACHE_URL`` once became an empty Redis URL).
+    """
+
+    def get_value(self, var, cast=None, default=environ.Env.NOTSET, parse_default=False):
+        name = f"{self.prefix}{var}"
+        if name in self.ENVIRON and not self.ENVIRON[name].strip():
+            if default is self.NOTSET:
+                raise ImproperlyConfigured(f"Set the {name} environment variable")
+            return self.parse_value(default, cast) if parse_default and default is not None else default
+        return super().get_value(var, cast=cast, default=default, parse_default=parse_default)
+
+
+env = Env()
 env.read_env(BASE_DIR / ".env", overwrite=False)
 
 
@@ -303,10 +322,10 @@ LEAFLET_CONFIG = {
     "PLUGINS": {
         "markercluster": {
             "css": [
-                "vendor/leaflet.markercluster/MarkerCluster.css",
-                "vendor/leaflet.markercluster/MarkerCluster.Default.css",
+                "vendor/leaflet.markercluster/dist/MarkerCluster.css",
+                "vendor/leaflet.markercluster/dist/MarkerCluster.Default.css",
             ],
-            "js": "vendor/leaflet.markercluster/leaflet.markercluster.js",
+            "js": "vendor/leaflet.markercluster/dist/leaflet.markercluster.js",
             "auto-include": True,
         },
     },

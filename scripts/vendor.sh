@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the vendored front-end files from the npm registry, with their licences.
-#   static/vendor/leaflet.markercluster/  Leaflet.markercluster (MIT), registered in LEAFLET_CONFIG
+#   static/vendor/leaflet.markercluster/  Leaflet.markercluster (MIT), registered in LEAFLET_CONFIG: dist/ and the
+#                                         source map and sources it references
 #   tests/e2e/vendor/axe-core/            axe-core (MPL-2.0), injected into pages by the accessibility tests
 # Leaflet itself and Leaflet.draw come with the django-leaflet Python package.
 # Usage: scripts/vendor.sh   (needs npm; the result is committed so that `make run` needs no npm)
@@ -23,8 +24,16 @@ fetch leaflet.markercluster "$MARKERCLUSTER_VERSION"
 dest=static/vendor/leaflet.markercluster
 rm -rf "$dest" && mkdir -p "$dest"
 src="$work/leaflet.markercluster/package"
-cp "$src/dist/leaflet.markercluster.js" "$src/dist/MarkerCluster.css" "$src/dist/MarkerCluster.Default.css" "$dest/"
-cp "$src/MIT-LICENCE.txt" "$dest/LICENSE.txt"
+# The package's own layout (dist/, src/), with everything the shipped files reference: the minified script
+# names its source map (sourceMappingURL), which the production static storage follows and must find, and
+# the map names the sources it was built from (../src/).
+files=(dist/leaflet.markercluster.js dist/MarkerCluster.css dist/MarkerCluster.Default.css)
+map=dist/$(sed -n 's|^//# sourceMappingURL=||p' "$src/dist/leaflet.markercluster.js")
+sources=$(node -p "JSON.parse(require('fs').readFileSync('$src/$map')).sources
+  .map(s => require('path').posix.join('dist', s)).join(' ')")
+files+=("$map" $sources)
+for file in "${files[@]}"; do install -D -m 644 "$src/$file" "$dest/$file"; done
+install -m 644 "$src/MIT-LICENCE.txt" "$dest/LICENSE.txt"
 echo "leaflet.markercluster $MARKERCLUSTER_VERSION (npm registry)" > "$dest/VERSION"
 
 fetch axe-core "$AXE_VERSION"

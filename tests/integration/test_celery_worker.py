@@ -23,3 +23,12 @@ def test_health_reports_the_age_of_the_last_beat_run(client):
     payload = client.get("/sante/").json()
     assert payload["beat"]["status"] == "ok"
     assert payload["beat"]["age_seconds"] < 120
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_beat_that_starts_reports_itself_at_once():
+    """A freshly deployed beat shows on /sante/ at once, not one heartbeat period later."""
+    cache.delete(HEARTBEAT_KEY)
+    with running_worker({"HEARTBEAT_SECONDS": "3600"}, beat=True):
+        recorded = wait_for(lambda: cache.get(HEARTBEAT_KEY), timeout=30)
+    assert recorded

@@ -105,3 +105,35 @@ def test_a_server_error_is_mailed_and_logged_never_shown():
     error = json.loads(logs[-1])
     assert error["level"] == "ERROR" and error["logger"] == "django.request"
     assert "secret internal detail" in error["exc_info"]
+
+
+COLLECT_STATIC = """
+import tempfile
+from pathlib import Path
+from django.conf import settings
+from django.core.management import call_command
+from django.test import override_settings
+with tempfile.TemporaryDirectory() as root, override_settings(STATIC_ROOT=root):
+    call_command("collectstatic", interactive=False, verbosity=0)
+    manifest = json.loads((Path(root) / "staticfiles.json").read_text())["paths"]
+    missing = sorted(name for name in manifest.values() if not (Path(root) / name).is_file())
+print(json.dumps({"storage": settings.STORAGES["staticfiles"]["BACKEND"], "manifest": manifest, "missing": missing}))
+"""
+
+
+def test_static_files_collect_with_the_production_storage():
+    """The image's collectstatic step: whitenoise's manifest storage follows every reference of every
+    CSS and JS file (url(), @import, sourceMappingURL), so a vendored file naming a file that was not
+    shipped stops the build, and without a manifest every page would be a server error."""
+    report = run_django(COLLECT_STATIC, example_environment(DEBUG="False"), timeout=180)
+
+    assert report["storage"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    assert report["missing"] == []
+    for name in (
+        "vendor/leaflet.markercluster/dist/leaflet.markercluster.js",
+        "leaflet/leaflet.js",
+        "leaflet/leaflet.css",
+        "admin/css/base.css",
+        "css/site.css",
+    ):
+        assert report["manifest"][name] != name, name  # stored under a hashed name
