@@ -159,6 +159,9 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ess"}}
 
+# The admin is the only place with accounts: a login whose ``next`` is refused (another host, say)
+# lands on the admin index, not on Django's default /accounts/profile/ (which does not exist).
+LOGIN_REDIRECT_URL = "admin:index"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
