@@ -23,6 +23,7 @@ from django.db import models
 from django.db.models.functions import Cast
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import path
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -323,6 +324,11 @@ class PortalAdminSite(admin.AdminSite):
         return PortalAutocompleteJsonView.as_view(admin_site=self)(request)
 
     def get_log_entries(self, request):
+        # Every admin page puts the entries in its context, only the index lists them: build the
+        # scoped queryset when it is first used.
+        return SimpleLazyObject(lambda: self._visible_log_entries(request))
+
+    def _visible_log_entries(self, request):
         entries = super().get_log_entries(request)
         if request.user.is_superuser:
             return entries
