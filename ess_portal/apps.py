@@ -6,13 +6,14 @@ from django.utils.module_loading import module_has_submodule
 
 
 class PortalAdminConfig(SimpleAdminConfig):
-    """The admin, with autodiscovery that skips django-leaflet.
+    """The admin: the portal's site (scoped site-wide views), with autodiscovery that skips django-leaflet.
 
     ``leaflet/admin.py`` imports GeoDjango's GDAL bindings and crashes on machines without GDAL
     (django-leaflet #299, #336). Every other installed app's ``admin`` module is imported as the
     stock autodiscovery would.
     """
 
+    default_site = "ess_portal.admin.PortalAdminSite"
     skipped_apps = frozenset({"leaflet"})
 
     def ready(self):

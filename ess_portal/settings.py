@@ -192,6 +192,10 @@ if env.ENVIRON.get("RATELIMIT_IP_META_KEY", "").strip():
         "(e.g. CLIENT_IP_HEADER=X-Real-IP) and remove RATELIMIT_IP_META_KEY."
     )
 
+# The admin is the only place with accounts: a login whose ``next`` is refused (another host, say)
+# lands on the admin index, not on Django's default /accounts/profile/ (which does not exist).
+LOGIN_REDIRECT_URL = "admin:index"
+
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",

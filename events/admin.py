@@ -187,6 +187,8 @@ class RegistrationAdmin(PoleScopedAdmin):
     actions = ["export_csv", "mark_attended", "mark_absent", "promote", "cancel"]
     change_list_template = "events/admin/registration_change_list.html"
     autocomplete_fields = ["organisation"]
+    # The registrant's page is theirs (its link confirms or cancels as them): no "View on site".
+    view_on_site = False
     fields = [
         "event",
         "full_name",

@@ -5,18 +5,23 @@ not its status, slug, coordinators or territory (EPCIs, communes): those change 
 proposals go and who may edit what, so they stay with the regional team. The territory's outline is
 derived from its communes (``pole_territory_set``) and shown read-only to everyone. Reference data
 (communes, EPCIs, partners) is read-only for coordinators.
+Accounts (users, groups, login
+attempts) are the regional team's alone, and nobody but a superuser may act on an account that holds
+more than they do, or grant more than they hold (see :func:`holds_more_than`).
 """
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from ess_portal.admin import HTTPS_URL_FIELDS, PoleScopedAdmin, PoleScopedInline
+from ess_portal.admin import HTTPS_URL_FIELDS, PoleScopedAdmin, PoleScopedInline, RegionalOnlyAdmin
 from ess_portal.forms import https_formfield
 from ess_portal.widgets import MapWidget
 
@@ -195,12 +200,98 @@ class CoordinatedPoleInline(admin.TabularInline):
     verbose_name_plural = _("coordinated poles")
 
 
+def permissions_held(*, users=(), groups=()) -> set[str]:
+    """Every permission ("app_label.codename") held by ``users`` (directly or through their groups,
+    active or not: an inactive account regains its rights when reactivated) and by ``groups``."""
+    rows = Permission.objects.filter(
+        Q(user__in=list(users)) | Q(group__user__in=list(users)) | Q(group__in=list(groups))
+    )
+    return {
+        f"{app_label}.{codename}"
+        for app_label, codename in rows.values_list("content_type__app_label", "codename")
+    }
+
+
+def holds_more_than(user, actor) -> bool:
+    """Whether ``user`` (an account, saved or about to be) holds a privilege that ``actor`` lacks:
+    superuser status or any permission. Only a superuser may act on such an account."""
+    if actor.is_superuser:
+        return False
+    return user.is_superuser or not permissions_held(users=[user]) <= permissions_held(users=[actor])
+
+
+def refuse_grants_beyond(actor, *, groups=(), permissions=()) -> None:
+    """Refuse, as a form error, to give ``groups`` or ``permissions`` holding anything ``actor`` lacks
+    (a superuser lacks nothing)."""
+    if actor.is_superuser:
+        return
+    wanted = permissions_held(groups=groups) | {
+        f"{p.content_type.app_label}.{p.codename}" for p in permissions
+    }
+    beyond = wanted - permissions_held(users=[actor])
+    if beyond:
+        raise forms.ValidationError(
+            _("You cannot grant permissions you do not hold yourself: %(permissions)s."),
+            params={"permissions": ", ".join(sorted(beyond))},
+        )
+
+
+class PortalGroupAdmin(RegionalOnlyAdmin, GroupAdmin):
+    """Groups, the regional team's. Only a superuser changes or deletes a group that holds more than
+    they do, or gives a group permissions they do not hold."""
+
+    def _holds_more(self, request, group) -> bool:
+        actor = request.user
+        return not actor.is_superuser and bool(
+            permissions_held(groups=[group]) - permissions_held(users=[actor])
+        )
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or not self._holds_more(request, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or not self._holds_more(request, obj))
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+
+        class GrantCheckedForm(form):
+            def clean_permissions(self):
+                refuse_grants_beyond(request.user, permissions=self.cleaned_data["permissions"])
+                return self.cleaned_data["permissions"]
+
+        GrantCheckedForm.__name__ = form.__name__
+        return GrantCheckedForm
+
+
+admin.site.unregister(Group)
+admin.site.register(Group, PortalGroupAdmin)
+
+
+def register_regional_only(model) -> None:
+    """Re-register a third-party account admin (django-axes' login attempts) for the regional team only."""
+    admin_class = type(admin.site.get_model_admin(model))
+    admin.site.unregister(model)
+    admin.site.register(model, type(admin_class.__name__, (RegionalOnlyAdmin, admin_class), {}))
+
+
+register_regional_only(AccessAttempt)
+register_regional_only(AccessLog)
+register_regional_only(AccessFailureLog)
+
+
 admin.site.unregister(User)
 
 
 @admin.register(User)
-class PortalUserAdmin(UserAdmin):
-    """Users, with their coordinated poles. Only a superuser may grant superuser status.
+class PortalUserAdmin(RegionalOnlyAdmin, UserAdmin):
+    """Users, with their coordinated poles: the regional team's.
+
+    Only a superuser may change, delete or set the password of an account that holds more than they
+    do (a superuser, or anyone with a permission they lack), give superuser status, direct permissions
+    or staff status to someone else, or groups with permissions they do not hold.
 
     Saving a user (or a pole's coordinators) gives the coordinator role, staff status included, to
     whoever coordinates a pole (``coordinators_sync_role``).
@@ -221,8 +312,31 @@ class PortalUserAdmin(UserAdmin):
     def pole_list(self, obj):
         return ", ".join(pole.acronym or pole.name for pole in obj.coordinated_poles.all())
 
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or not holds_more_than(obj, request.user))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or not holds_more_than(obj, request.user))
+
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
         if not request.user.is_superuser:
             readonly += ["is_superuser", "user_permissions"]
+            if obj is not None and obj.pk != request.user.pk:
+                readonly.append("is_staff")
         return readonly
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if obj is None:
+            return form  # the add form has no rights to give
+
+        class GrantCheckedForm(form):
+            def clean_groups(self):
+                refuse_grants_beyond(request.user, groups=self.cleaned_data["groups"])
+                return self.cleaned_data["groups"]
+
+        GrantCheckedForm.__name__ = form.__name__
+        return GrantCheckedForm

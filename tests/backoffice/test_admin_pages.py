@@ -15,7 +15,7 @@ from django.urls import reverse
 from events.models import EmailRecord, Registration
 from poles.models import COORDINATOR_GROUP, REGIONAL_GROUP
 from tests import factories
-from tests.backoffice.helpers import pole_form_data
+from tests.backoffice.helpers import pole_form_data, user_form_data
 
 PROJECT_APPS = {"poles", "actors", "events", "auth"}
 
@@ -194,23 +194,7 @@ def test_assigning_a_pole_makes_the_user_a_coordinator(regional_client, pole_a):
 def test_coordinated_poles_on_the_user_page_give_the_role(regional_client, pole_a):
     user = factories.UserFactory(username="camille", is_staff=False)
     url = reverse("admin:auth_user_change", args=[user.pk])
-    prefix = regional_client.get(url).context["inline_admin_formsets"][0].formset.prefix
-    data = {
-        "username": user.username,
-        "first_name": "Camille",
-        "last_name": "",
-        "email": user.email,
-        "is_active": "on",
-        "last_login_0": "",
-        "last_login_1": "",
-        "date_joined_0": "2026-01-05",
-        "date_joined_1": "10:00:00",
-        f"{prefix}-TOTAL_FORMS": "1",
-        f"{prefix}-INITIAL_FORMS": "0",
-        f"{prefix}-MIN_NUM_FORMS": "0",
-        f"{prefix}-MAX_NUM_FORMS": "1000",
-        f"{prefix}-0-pole": pole_a.pk,
-    }
+    data = user_form_data(user, poles=[pole_a], first_name="Camille")
     response = regional_client.post(url, data)
     assert response.status_code == HTTPStatus.FOUND, response.context["adminform"].form.errors
     user.refresh_from_db()
