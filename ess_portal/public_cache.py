@@ -2,11 +2,14 @@
 
 Two things make a cached entry stale, and both are part of every cache key:
 
-* the *data version*, a random token kept in the cache and replaced by signal handlers whenever an
-  object shown on the public site is saved, deleted or has its sectors changed (see ``actors.apps``);
+* the *data version*, a random token kept in the cache and replaced when a change to anything the public
+  site shows **commits** (``bump_data_version_on_commit``): by signal handlers when such an object is
+  saved, deleted or has its sectors changed (``actors.signals``), and by the bulk writes of the public
+  models' QuerySets (``PublicDataQuerySet``: ``update()``, ``delete()``, ``bulk_create()`` and
+  ``bulk_update()`` send no signal). Never before the commit: another worker rendering in between would
+  read the old rows and keep them under the new version;
 * for the map data, a *fingerprint* read from the database (row counts and the latest ``updated_at``
-  of organisations and poles), which also catches bulk deletions and (un)publications made with
-  ``QuerySet.update()`` that send no signal.
+  of organisations and poles), which also catches writes made outside Django (a SQL shell).
 
 Pages are kept in two tiers: the shared cache (Redis in production), and a small copy in each process
 used while that process read the data version less than ``PUBLIC_CACHE_LOCAL_SECONDS`` ago (default one
@@ -36,6 +39,7 @@ from http import HTTPStatus
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import models, transaction
 from django.db.models import Count, Max, Q
 from django.http import HttpResponse, JsonResponse
 from django.middleware.gzip import GZipMiddleware
@@ -100,11 +104,51 @@ def current_data_version() -> str:
     return version
 
 
-def bump_data_version(**kwargs) -> None:
-    """Signal handler: anything shown publicly changed, so every cached page and map is stale."""
+def bump_data_version() -> None:
+    """Make every cached page and map stale now (a deploy, a benchmark).
+
+    After a write, use ``bump_data_version_on_commit``: renewing the version before the write commits
+    lets another worker keep the old rows under the new version.
+    """
     version = uuid.uuid4().hex
     _cache_set(VERSION_KEY, version, None)
     _local.set_version(version)
+
+
+def bump_data_version_on_commit(using: str | None = None) -> None:
+    """Renew the data version when the current transaction on ``using`` commits (at once outside one);
+    nothing happens if it is rolled back."""
+    transaction.on_commit(bump_data_version, using=using, robust=True)
+
+
+class PublicDataQuerySet(models.QuerySet):
+    """The QuerySet of a model the public site shows: its bulk writes, which send no signal, renew the
+    public data version when they commit, as saves and deletions do through ``actors.signals``."""
+
+    def update(self, **kwargs):
+        count = super().update(**kwargs)
+        if count:
+            bump_data_version_on_commit(self.db)
+        return count
+
+    update.alters_data = True
+
+    def delete(self):
+        result = super().delete()
+        if result[0]:
+            bump_data_version_on_commit(self.db)
+        return result
+
+    delete.alters_data = True
+    delete.queryset_only = True
+
+    def bulk_create(self, objs, *args, **kwargs):
+        created = super().bulk_create(objs, *args, **kwargs)
+        if created:
+            bump_data_version_on_commit(self.db)
+        return created
+
+    # bulk_update() goes through update().
 
 
 class LocalLRU:

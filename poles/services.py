@@ -21,7 +21,6 @@ from django.utils.translation import gettext as _
 
 from actors.models import Sector
 from actors.validators import luhn_ok
-from ess_portal.public_cache import bump_data_version
 
 from .models import Commune, Epci
 
@@ -390,6 +389,4 @@ def reference_data_load(
         )
         report.sectors_created = sectors_seed()
         report.sectors_total = len(SECTORS)
-        # Bulk writes send no signal: the public pages (commune names, sectors) learn of them here.
-        transaction.on_commit(bump_data_version)
     return report

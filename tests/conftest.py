@@ -3,6 +3,7 @@ Redis or Chromium say why they are skipped when the service is absent (``make te
 
 import os
 import shutil
+from functools import partial
 
 import pytest
 from django.conf import settings
@@ -47,6 +48,14 @@ def _clear_cache():
     cache.clear()
     _local.clear()
     yield
+
+
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """``with commit(): …`` runs what the block registered with ``transaction.on_commit`` on leaving it,
+    as its commit would (a test's own writes never commit: the test runs in one transaction). The public
+    data version, for one, is renewed only then."""
+    return partial(django_capture_on_commit_callbacks, execute=True)
 
 
 @pytest.fixture
