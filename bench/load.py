@@ -332,7 +332,7 @@ def cold_pages(samples: int = 8) -> list[float]:
     latencies = []
     for n in range(samples):
         bump_data_version()
-        time.sleep(getattr(settings, "PUBLIC_CACHE_LOCAL_SECONDS", 1.0) + 0.2)
+        time.sleep(settings.PUBLIC_CACHE_LOCAL_SECONDS + 0.2)
         started = time.perf_counter()
         status, body, _response = _get(f"/acteurs/?page={n * 37 % 400 + 1}&bench=cold-{n}", UNCACHED)
         latencies.append((time.perf_counter() - started) * 1000)

@@ -16,9 +16,9 @@ used while that process read the data version less than ``PUBLIC_CACHE_LOCAL_SEC
 second), so that most anonymous hits cost no round trip to Redis. A change made in a process is seen by
 that process at once; other processes see it within that delay.
 
-Pages are cached for a bounded time as well (``PUBLIC_CACHE_SECONDS``), which caps how long anything
-else (an event passing, a commune renamed by a data load) can stay stale. A cache outage never breaks
-a page: the view simply runs uncached.
+Everything kept, in the shared cache or in a process, lives at most ``PUBLIC_CACHE_SECONDS`` as well,
+whatever the data version says, which caps how long anything else (an event passing, a write made
+outside Django) can stay stale. A cache outage never breaks a page: the view simply runs uncached.
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ _ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 def public_cache_seconds() -> int:
     """How long a cached public page or fragment may live, whatever the data version says."""
-    return getattr(settings, "PUBLIC_CACHE_SECONDS", 300)
+    return settings.PUBLIC_CACHE_SECONDS
 
 
 _timeout = public_cache_seconds
@@ -206,8 +206,7 @@ class _LocalPages:
     def fresh_version(self) -> str | None:
         """The data version read less than ``PUBLIC_CACHE_LOCAL_SECONDS`` ago, else None."""
         version, read_at = self._version
-        seconds = getattr(settings, "PUBLIC_CACHE_LOCAL_SECONDS", 1.0)
-        return version if time.monotonic() - read_at < seconds else None
+        return version if time.monotonic() - read_at < settings.PUBLIC_CACHE_LOCAL_SECONDS else None
 
     def get(self, key: str, version: str):
         entry = self._pages.get(key)
@@ -235,11 +234,12 @@ def remember(name: str, compute: Callable[[], object], *, version: str | None = 
     return value
 
 
-_PER_VERSION: dict[str, tuple[str, object]] = {}
+_PER_VERSION: dict[str, tuple[str, float, object]] = {}
 
 
 def per_version(name: str, compute: Callable[[], object], *, version: str | None = None):
-    """A small value derived from the public data, kept in this process until the data version changes.
+    """A small value derived from the public data, kept in this process until the data version changes,
+    and for at most ``PUBLIC_CACHE_SECONDS``.
 
     For values every uncached page needs (the choices of the directory's selects, the names of the
     sectors): unlike ``remember`` it costs no cache read and no unpickling, only the data version's read
@@ -247,10 +247,11 @@ def per_version(name: str, compute: Callable[[], object], *, version: str | None
     """
     version = version or data_version()
     entry = _PER_VERSION.get(name)
-    if entry is None or entry[0] != version:
-        entry = (version, compute())
+    now = time.monotonic()
+    if entry is None or entry[0] != version or now - entry[1] > public_cache_seconds():
+        entry = (version, now, compute())
         _PER_VERSION[name] = entry
-    return entry[1]
+    return entry[2]
 
 
 @dataclass(frozen=True)
