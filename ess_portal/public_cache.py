@@ -11,6 +11,11 @@ Two things make a cached entry stale, and both are part of every cache key:
 * for the map data, a *fingerprint* read from the database (row counts and the latest ``updated_at``
   of organisations and poles), which also catches writes made outside Django (a SQL shell).
 
+A page is keyed on its path and the *canonical query* (sorted, encoded) of the parameters its view
+declares (``cache_public_page(params=…)``), map data on those of its FilterSet
+(``cached_data_response(params=…)``). The view sees only those, so any other parameter (``utm_source``,
+a typo) neither makes a new entry nor changes what is shown.
+
 Pages are kept in two tiers: the shared cache (Redis in production), and a small copy in each process
 used while that process read the data version less than ``PUBLIC_CACHE_LOCAL_SECONDS`` ago (default one
 second), so that most anonymous hits cost no round trip to Redis. A change made in a process is seen by
@@ -32,17 +37,17 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from functools import wraps
+from functools import partial, wraps
 from http import HTTPStatus
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import models, transaction
 from django.db.models import Count, Max, Q
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse, QueryDict
 from django.middleware.gzip import GZipMiddleware
 from django.utils.cache import get_conditional_response, patch_vary_headers, set_response_etag
 from django.utils.http import http_date, urlencode
@@ -158,7 +163,8 @@ class LocalLRU:
 
     For what an uncached public page is rendered from (the directory's searches and matches, template
     fragments): a key that holds the public data version never serves stale data, and the time bound
-    caps how long a change that sends no signal can stay unseen, as for every public cache.
+    caps how long a change that renews no version (a write made outside Django) can stay unseen, as for
+    every public cache.
     """
 
     def __init__(self, size: int, weight: Callable[[object], int] = lambda value: 1):
@@ -307,19 +313,40 @@ def _uses_csp_nonce(request) -> bool:
     return bool(getattr(request, "csp_nonce", None))
 
 
-def cache_public_page(view):
-    """Serve a public page from the cache to anonymous visitors, for the data version, language and URL.
+def query_limited_to(request, params: frozenset[str]) -> str:
+    """Drop from the request every query parameter not in ``params``; return the canonical query of
+    those left, the part of a cache key that comes from the URL.
 
-    Only successful responses that set no cookie and embed no CSP nonce are stored. Visitors with a
-    session (coordinators, people who just submitted a form) always get a freshly rendered page.
+    What the view renders then depends on these parameters only, links and forms included (pagination,
+    the language switcher's ``next``): an unknown parameter can change neither the page nor its key.
     """
+    query = canonical_query(request.GET, keys=params)
+    if query != request.META.get("QUERY_STRING", ""):
+        request.GET = QueryDict(query)
+        request.META["QUERY_STRING"] = query
+    return query
+
+
+def cache_public_page(view=None, *, params: Iterable[str] = ()):
+    """Serve a public page from the cache to anonymous visitors, for the data version, language, path
+    and the query parameters the view reads (``params``: its FilterSet's, ``page``…).
+
+    The view sees only those parameters, whoever the visitor (``query_limited_to``), so a page never
+    depends on one that is not in its key. Only successful responses that set no cookie and embed no CSP
+    nonce are stored. Visitors with a session (coordinators, people who just submitted a form) always
+    get a freshly rendered page. Used as ``@cache_public_page`` or ``@cache_public_page(params=…)``.
+    """
+    if view is None:
+        return partial(cache_public_page, params=params)
+    params = frozenset(params)
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
+        query = query_limited_to(request, params)
         if not _is_anonymous_without_state(request):
             return view(request, *args, **kwargs)
         gzipped = accepts_gzip(request)
-        key = make_key("page", get_language() or "", request.get_full_path(), str(gzipped))
+        key = make_key("page", get_language() or "", request.path, query, str(gzipped))
         version = _local.fresh_version()
         if version is not None and (page := _local.get(key, version)) is not None:
             return page
@@ -347,6 +374,8 @@ def cache_public_page(view):
             _local.put(key, version, response)
         return response
 
+    #: What the page is keyed on; read by the tests that walk every cached page.
+    wrapped.public_cache_params = params
     return wrapped
 
 
@@ -383,15 +412,24 @@ def canonical_query(params, keys=None) -> str:
 
 
 def cached_data_response(
-    request, *, name: str, build: Callable[[], bytes], content_type: str, filename: str | None = None
+    request,
+    *,
+    name: str,
+    params: Iterable[str],
+    build: Callable[[], bytes],
+    content_type: str,
+    filename: str | None = None,
 ) -> HttpResponse:
     """Serve generated map data from the cache, with ETag/Last-Modified and 304 on revalidation.
 
-    ``build`` produces the body and raises ``InvalidQuery`` for a bad query string (answered 400).
+    ``params``: the query parameters the data depends on (its FilterSet's); the others are dropped from
+    the request before ``build`` runs, as for pages. ``build`` produces the body and raises
+    ``InvalidQuery`` for a bad query string (answered 400).
     """
+    query = query_limited_to(request, frozenset(params))
     fingerprint = data_fingerprint()
     gzipped = accepts_gzip(request)
-    key = make_key(name, data_version(), fingerprint.token, canonical_query(request.GET))
+    key = make_key(name, data_version(), fingerprint.token, query)
     etag = f'"{key.removeprefix("public:")}{"-gzip" if gzipped else ""}"'
     last_modified = int(fingerprint.last_modified.timestamp()) if fingerprint.last_modified else None
     not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
