@@ -23,7 +23,7 @@ from ess_portal.public_cache import (
 )
 from ess_portal.ratelimit import api_rate_limited
 
-from .filters import actor_filter
+from .filters import ActorFilter, actor_filter
 from .models import FAMILY_OF_FORM, LegalForm
 
 GEOJSON_CONTENT_TYPE = "application/geo+json"
@@ -87,6 +87,7 @@ def actors_geojson(request):
     return cached_data_response(
         request,
         name="actors.geojson",
+        params=ActorFilter.base_filters,
         build=build,
         content_type=GEOJSON_CONTENT_TYPE,
         filename="acteurs.geojson",

@@ -15,7 +15,7 @@ from django.db.models import ExpressionWrapper, F, FloatField, QuerySet, TextCho
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from ess_portal.public_cache import per_version, remember
+from ess_portal.public_cache import canonical_query, per_version, remember
 from ess_portal.public_widgets import FastSelect, FastTextInput
 from ess_portal.text import search_words
 from poles.models import Commune, Pole
@@ -259,14 +259,17 @@ class ActorFilter(django_filters.FilterSet):
 
     def meaning(self) -> str:
         """The valid filters and sort as one string, the same for every URL that lists the same
-        organisations in the same order: paging, display switches and unknown parameters are left out."""
+        organisations in the same order: paging, display switches and unknown parameters are left out.
+
+        Their canonical query string (``canonical_query``, encoded): a value holding ``&`` or ``=``
+        cannot pass for other filters."""
         data = self.form.cleaned_data
-        parts = []
+        values = QueryDict(mutable=True)
         for name in self._meta.fields:
             value = data.get(name)
             if value not in (None, ""):
-                parts.append(f"{name}={getattr(value, 'pk', value)}")
-        return "&".join(parts)
+                values[name] = str(getattr(value, "pk", value))
+        return canonical_query(values)
 
     @property
     def active_filters(self) -> bool:

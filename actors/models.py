@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from ess_portal.models import Located, TimeStamped
+from ess_portal.public_cache import PublicDataQuerySet
 from ess_portal.text import compact
 from poles.models import Pole, PoleScopedQuerySet
 
@@ -16,6 +17,8 @@ class Sector(models.Model):
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     description = models.TextField(_("description"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = PublicDataQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("sector")
@@ -77,7 +80,7 @@ class EmployeesRange(models.TextChoices):
     LARGE = "250+", _("250 or more")
 
 
-class ActorQuerySet(PoleScopedQuerySet):
+class ActorQuerySet(PublicDataQuerySet, PoleScopedQuerySet):
     def published(self):
         """Visible to the public. The ``IN (true)`` form, rather than a bare ``WHERE is_published``, lets
         SQLite seek the ``(is_published, name)`` index and read a page already sorted by name

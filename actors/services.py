@@ -28,7 +28,6 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from ess_portal.csv_export import restore
-from ess_portal.public_cache import bump_data_version
 from ess_portal.text import compact, fold
 from poles.models import REGIONAL_GROUP, Commune, Pole
 
@@ -46,8 +45,6 @@ def actors_set_published(*, actors: QuerySet[Actor], published: bool) -> int:
         count = actors.exclude(is_published=published).update(is_published=published)
         if published:
             actors.filter(review_status=Actor.Review.PENDING).update(review_status=Actor.Review.APPROVED)
-        # update() sends no signal: the public pages learn of the change here.
-        transaction.on_commit(bump_data_version)
     return count
 
 

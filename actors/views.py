@@ -83,7 +83,7 @@ class FilteredMixin:
         return context
 
 
-@method_decorator(cache_public_page, name="dispatch")
+@method_decorator(cache_public_page(params=FILTERS | {"page"}), name="dispatch")
 class ActorListView(FilteredMixin, ListView):
     """The directory: search, filters, sort, pagination; the same filters as the map and the CSV.
 
@@ -208,18 +208,21 @@ class MapEmbedView(MapView):
     template_name = "actors/map_embed.html"
 
 
-_full_map = cache_public_page(MapView.as_view())
-_embedded_map = xframe_options_exempt(cache_public_page(MapEmbedView.as_view()))
+_full_map = MapView.as_view()
+_embedded_map = xframe_options_exempt(MapEmbedView.as_view())
 
 
+@cache_public_page(params=FILTERS | {"embed"})
 def map_page(request):
-    """``/carte/``: the full-page map, or with ``?embed=1`` the embeddable one (the only framable page)."""
+    """``/carte/``: the full-page map, or with ``?embed=1`` the embeddable one (the only framable page).
+
+    Cached here, with ``embed`` in the key: the two maps share a path."""
     if request.GET.get("embed"):
         return _embedded_map(request)
     return _full_map(request)
 
 
-@method_decorator(cache_public_page, name="dispatch")
+@method_decorator(cache_public_page(params=EmbedForm.base_fields), name="dispatch")
 class EmbedBuilderView(TemplateView):
     """``/integrer/``: choose a pole or a sector and copy the iframe snippet of the embeddable map."""
 
@@ -243,7 +246,7 @@ class EmbedBuilderView(TemplateView):
         return super().render_to_response(context, **response_kwargs)
 
 
-@method_decorator(cache_public_page, name="dispatch")
+@method_decorator(cache_public_page(params=FILTERS), name="dispatch")
 class OpenDataView(FilteredMixin, TemplateView):
     """``/donnees/``: downloads (CSV, GeoJSON), their filters, licence and attributions."""
 

@@ -126,7 +126,7 @@ class FragmentCache(Extension):
     def _fragment(self, parts, caller):
         if not html_is_kept():
             return Markup(caller())
-        key = "\x1f".join(str(part) for part in parts)
+        key = tuple(str(part) for part in parts)
         html = self.fragments.get(key)
         if html is None:
             html = Markup(caller())

@@ -2,25 +2,34 @@
 
 Two things make a cached entry stale, and both are part of every cache key:
 
-* the *data version*, a random token kept in the cache and replaced by signal handlers whenever an
-  object shown on the public site is saved, deleted or has its sectors changed (see ``actors.apps``);
+* the *data version*, a random token kept in the cache and replaced when a change to anything the public
+  site shows **commits** (``bump_data_version_on_commit``): by signal handlers when such an object is
+  saved, deleted or has its sectors changed (``actors.signals``), and by the bulk writes of the public
+  models' QuerySets (``PublicDataQuerySet``: ``update()``, ``delete()``, ``bulk_create()`` and
+  ``bulk_update()`` send no signal). Never before the commit: another worker rendering in between would
+  read the old rows and keep them under the new version;
 * for the map data, a *fingerprint* read from the database (row counts and the latest ``updated_at``
-  of organisations and poles), which also catches bulk deletions and (un)publications made with
-  ``QuerySet.update()`` that send no signal.
+  of organisations and poles), which also catches writes made outside Django (a SQL shell).
+
+A page is keyed on its path and the *canonical query* (sorted, encoded) of the parameters its view
+declares (``cache_public_page(params=…)``), map data on those of its FilterSet
+(``cached_data_response(params=…)``). The view sees only those, so any other parameter (``utm_source``,
+a typo) neither makes a new entry nor changes what is shown.
 
 Pages are kept in two tiers: the shared cache (Redis in production), and a small copy in each process
 used while that process read the data version less than ``PUBLIC_CACHE_LOCAL_SECONDS`` ago (default one
 second), so that most anonymous hits cost no round trip to Redis. A change made in a process is seen by
 that process at once; other processes see it within that delay.
 
-Pages are cached for a bounded time as well (``PUBLIC_CACHE_SECONDS``), which caps how long anything
-else (an event passing, a commune renamed by a data load) can stay stale. A cache outage never breaks
-a page: the view simply runs uncached.
+Everything kept, in the shared cache or in a process, lives at most ``PUBLIC_CACHE_SECONDS`` as well,
+whatever the data version says, which caps how long anything else (an event passing, a write made
+outside Django) can stay stale. A cache outage never breaks a page: the view simply runs uncached.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import pickle
 import re
@@ -28,16 +37,17 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from functools import wraps
+from functools import partial, wraps
 from http import HTTPStatus
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import models, transaction
 from django.db.models import Count, Max, Q
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse, QueryDict
 from django.middleware.gzip import GZipMiddleware
 from django.utils.cache import get_conditional_response, patch_vary_headers, set_response_etag
 from django.utils.http import http_date, urlencode
@@ -52,7 +62,7 @@ _ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 def public_cache_seconds() -> int:
     """How long a cached public page or fragment may live, whatever the data version says."""
-    return getattr(settings, "PUBLIC_CACHE_SECONDS", 300)
+    return settings.PUBLIC_CACHE_SECONDS
 
 
 _timeout = public_cache_seconds
@@ -100,11 +110,51 @@ def current_data_version() -> str:
     return version
 
 
-def bump_data_version(**kwargs) -> None:
-    """Signal handler: anything shown publicly changed, so every cached page and map is stale."""
+def bump_data_version() -> None:
+    """Make every cached page and map stale now (a deploy, a benchmark).
+
+    After a write, use ``bump_data_version_on_commit``: renewing the version before the write commits
+    lets another worker keep the old rows under the new version.
+    """
     version = uuid.uuid4().hex
     _cache_set(VERSION_KEY, version, None)
     _local.set_version(version)
+
+
+def bump_data_version_on_commit(using: str | None = None) -> None:
+    """Renew the data version when the current transaction on ``using`` commits (at once outside one);
+    nothing happens if it is rolled back."""
+    transaction.on_commit(bump_data_version, using=using, robust=True)
+
+
+class PublicDataQuerySet(models.QuerySet):
+    """The QuerySet of a model the public site shows: its bulk writes, which send no signal, renew the
+    public data version when they commit, as saves and deletions do through ``actors.signals``."""
+
+    def update(self, **kwargs):
+        count = super().update(**kwargs)
+        if count:
+            bump_data_version_on_commit(self.db)
+        return count
+
+    update.alters_data = True
+
+    def delete(self):
+        result = super().delete()
+        if result[0]:
+            bump_data_version_on_commit(self.db)
+        return result
+
+    delete.alters_data = True
+    delete.queryset_only = True
+
+    def bulk_create(self, objs, *args, **kwargs):
+        created = super().bulk_create(objs, *args, **kwargs)
+        if created:
+            bump_data_version_on_commit(self.db)
+        return created
+
+    # bulk_update() goes through update().
 
 
 class LocalLRU:
@@ -113,7 +163,8 @@ class LocalLRU:
 
     For what an uncached public page is rendered from (the directory's searches and matches, template
     fragments): a key that holds the public data version never serves stale data, and the time bound
-    caps how long a change that sends no signal can stay unseen, as for every public cache.
+    caps how long a change that renews no version (a write made outside Django) can stay unseen, as for
+    every public cache.
     """
 
     def __init__(self, size: int, weight: Callable[[object], int] = lambda value: 1):
@@ -162,8 +213,7 @@ class _LocalPages:
     def fresh_version(self) -> str | None:
         """The data version read less than ``PUBLIC_CACHE_LOCAL_SECONDS`` ago, else None."""
         version, read_at = self._version
-        seconds = getattr(settings, "PUBLIC_CACHE_LOCAL_SECONDS", 1.0)
-        return version if time.monotonic() - read_at < seconds else None
+        return version if time.monotonic() - read_at < settings.PUBLIC_CACHE_LOCAL_SECONDS else None
 
     def get(self, key: str, version: str):
         entry = self._pages.get(key)
@@ -191,11 +241,12 @@ def remember(name: str, compute: Callable[[], object], *, version: str | None = 
     return value
 
 
-_PER_VERSION: dict[str, tuple[str, object]] = {}
+_PER_VERSION: dict[str, tuple[str, float, object]] = {}
 
 
 def per_version(name: str, compute: Callable[[], object], *, version: str | None = None):
-    """A small value derived from the public data, kept in this process until the data version changes.
+    """A small value derived from the public data, kept in this process until the data version changes,
+    and for at most ``PUBLIC_CACHE_SECONDS``.
 
     For values every uncached page needs (the choices of the directory's selects, the names of the
     sectors): unlike ``remember`` it costs no cache read and no unpickling, only the data version's read
@@ -203,10 +254,11 @@ def per_version(name: str, compute: Callable[[], object], *, version: str | None
     """
     version = version or data_version()
     entry = _PER_VERSION.get(name)
-    if entry is None or entry[0] != version:
-        entry = (version, compute())
+    now = time.monotonic()
+    if entry is None or entry[0] != version or now - entry[1] > public_cache_seconds():
+        entry = (version, now, compute())
         _PER_VERSION[name] = entry
-    return entry[1]
+    return entry[2]
 
 
 @dataclass(frozen=True)
@@ -233,8 +285,9 @@ def data_fingerprint() -> Fingerprint:
 
 
 def make_key(*parts: str) -> str:
-    """A short cache key from any number of parts (query strings can be long)."""
-    digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
+    """A short cache key from any number of parts (query strings can be long); distinct parts give
+    distinct keys, whatever characters they hold."""
+    digest = hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:32]
     return f"public:{digest}"
 
 
@@ -260,19 +313,40 @@ def _uses_csp_nonce(request) -> bool:
     return bool(getattr(request, "csp_nonce", None))
 
 
-def cache_public_page(view):
-    """Serve a public page from the cache to anonymous visitors, for the data version, language and URL.
+def query_limited_to(request, params: frozenset[str]) -> str:
+    """Drop from the request every query parameter not in ``params``; return the canonical query of
+    those left, the part of a cache key that comes from the URL.
 
-    Only successful responses that set no cookie and embed no CSP nonce are stored. Visitors with a
-    session (coordinators, people who just submitted a form) always get a freshly rendered page.
+    What the view renders then depends on these parameters only, links and forms included (pagination,
+    the language switcher's ``next``): an unknown parameter can change neither the page nor its key.
     """
+    query = canonical_query(request.GET, keys=params)
+    if query != request.META.get("QUERY_STRING", ""):
+        request.GET = QueryDict(query)
+        request.META["QUERY_STRING"] = query
+    return query
+
+
+def cache_public_page(view=None, *, params: Iterable[str] = ()):
+    """Serve a public page from the cache to anonymous visitors, for the data version, language, path
+    and the query parameters the view reads (``params``: its FilterSet's, ``page``…).
+
+    The view sees only those parameters, whoever the visitor (``query_limited_to``), so a page never
+    depends on one that is not in its key. Only successful responses that set no cookie and embed no CSP
+    nonce are stored. Visitors with a session (coordinators, people who just submitted a form) always
+    get a freshly rendered page. Used as ``@cache_public_page`` or ``@cache_public_page(params=…)``.
+    """
+    if view is None:
+        return partial(cache_public_page, params=params)
+    params = frozenset(params)
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
+        query = query_limited_to(request, params)
         if not _is_anonymous_without_state(request):
             return view(request, *args, **kwargs)
         gzipped = accepts_gzip(request)
-        key = make_key("page", get_language() or "", request.get_full_path(), str(gzipped))
+        key = make_key("page", get_language() or "", request.path, query, str(gzipped))
         version = _local.fresh_version()
         if version is not None and (page := _local.get(key, version)) is not None:
             return page
@@ -300,6 +374,8 @@ def cache_public_page(view):
             _local.put(key, version, response)
         return response
 
+    #: What the page is keyed on; read by the tests that walk every cached page.
+    wrapped.public_cache_params = params
     return wrapped
 
 
@@ -336,15 +412,24 @@ def canonical_query(params, keys=None) -> str:
 
 
 def cached_data_response(
-    request, *, name: str, build: Callable[[], bytes], content_type: str, filename: str | None = None
+    request,
+    *,
+    name: str,
+    params: Iterable[str],
+    build: Callable[[], bytes],
+    content_type: str,
+    filename: str | None = None,
 ) -> HttpResponse:
     """Serve generated map data from the cache, with ETag/Last-Modified and 304 on revalidation.
 
-    ``build`` produces the body and raises ``InvalidQuery`` for a bad query string (answered 400).
+    ``params``: the query parameters the data depends on (its FilterSet's); the others are dropped from
+    the request before ``build`` runs, as for pages. ``build`` produces the body and raises
+    ``InvalidQuery`` for a bad query string (answered 400).
     """
+    query = query_limited_to(request, frozenset(params))
     fingerprint = data_fingerprint()
     gzipped = accepts_gzip(request)
-    key = make_key(name, data_version(), fingerprint.token, canonical_query(request.GET))
+    key = make_key(name, data_version(), fingerprint.token, query)
     etag = f'"{key.removeprefix("public:")}{"-gzip" if gzipped else ""}"'
     last_modified = int(fingerprint.last_modified.timestamp()) if fingerprint.last_modified else None
     not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)

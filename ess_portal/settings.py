@@ -178,6 +178,10 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ess"}}
+# The public site's caches (ess_portal.public_cache): the longest any cached page, map data or value
+# derived from the data lives, and how long a process trusts the data version it last read.
+PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=300)
+PUBLIC_CACHE_LOCAL_SECONDS = env.float("PUBLIC_CACHE_LOCAL_SECONDS", default=1.0)
 
 # Behind the TLS proxy: the header it sets to the client's address (e.g. X-Real-IP), read by the login
 # lockout, the rate limits and the logs (ess_portal.client_ip). Unset: the connection address, and the

@@ -23,7 +23,7 @@ urlpatterns = [
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path(
         "sitemap.xml",
-        cache_public_page(sitemap_views.sitemap),
+        cache_public_page(sitemap_views.sitemap, params={"p"}),  # p: the page of a long sitemap
         {"sitemaps": SITEMAPS},
         name="sitemap",
     ),

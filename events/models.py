@@ -9,11 +9,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ess_portal.models import Located, TimeStamped
+from ess_portal.public_cache import PublicDataQuerySet
 from poles.models import Pole, PoleScopedQuerySet
 
 
 def new_token() -> str:
     return secrets.token_urlsafe(32)
+
+
+class WorkshopQuerySet(PublicDataQuerySet, PoleScopedQuerySet):
+    pass
 
 
 class Workshop(TimeStamped):
@@ -29,7 +34,7 @@ class Workshop(TimeStamped):
         _("active"), default=True, help_text=_("Untick for a planned workshop that has not started yet.")
     )
 
-    objects = PoleScopedQuerySet.as_manager()
+    objects = WorkshopQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("co-production workshop")
@@ -43,7 +48,7 @@ class Workshop(TimeStamped):
         return reverse("events:workshop", kwargs={"slug": self.slug})
 
 
-class EventQuerySet(PoleScopedQuerySet):
+class EventQuerySet(PublicDataQuerySet, PoleScopedQuerySet):
     def published(self):
         """Visible to the public: published or cancelled (a cancelled event stays visible, marked as such)."""
         return self.filter(status__in=[Event.Status.PUBLISHED, Event.Status.CANCELLED])

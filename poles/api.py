@@ -44,6 +44,7 @@ def poles_geojson(request):
     return cached_data_response(
         request,
         name="poles.geojson",
+        params=PoleFilter.base_filters,
         build=lambda: dumps(poles_feature_collection(request.GET)),
         content_type=GEOJSON_CONTENT_TYPE,
         filename="poles.geojson",

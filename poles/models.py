@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from ess_portal.models import Located, TimeStamped
+from ess_portal.public_cache import PublicDataQuerySet
 
 REGIONAL_GROUP = "Équipe régionale"
 COORDINATOR_GROUP = "Coordinateurs"
@@ -36,6 +37,8 @@ class Epci(models.Model):
     kind = models.CharField(_("kind"), max_length=5, choices=Kind.choices)
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
 
+    objects = PublicDataQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("intercommunality (EPCI)")
         verbose_name_plural = _("intercommunalities (EPCI)")
@@ -45,7 +48,7 @@ class Epci(models.Model):
         return self.name
 
 
-class CommuneQuerySet(models.QuerySet):
+class CommuneQuerySet(PublicDataQuerySet):
     def in_territory_of(self, poles):
         """The communes of the territory of ``poles`` (a pole, a queryset or a list of poles).
 
@@ -109,6 +112,8 @@ class Partner(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
     website = models.URLField(_("website"), blank=True)
 
+    objects = PublicDataQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("partner")
         verbose_name_plural = _("partners")
@@ -118,7 +123,7 @@ class Partner(models.Model):
         return self.name
 
 
-class PoleQuerySet(models.QuerySet):
+class PoleQuerySet(PublicDataQuerySet):
     def for_user(self, user):
         """The poles a back-office user may manage: all for the regional team, their own for coordinators."""
         if is_regional(user):
@@ -265,6 +270,8 @@ class Support(models.Model):
     )
     kind = models.CharField(_("kind of support"), max_length=20, choices=Kind.choices, default=Kind.FUNDING)
     since = models.PositiveSmallIntegerField(_("since (year)"), null=True, blank=True)
+
+    objects = PublicDataQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("support")

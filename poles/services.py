@@ -21,7 +21,6 @@ from django.utils.translation import gettext as _
 
 from actors.models import Sector
 from actors.validators import luhn_ok
-from ess_portal.public_cache import bump_data_version
 
 from .models import Commune, Epci
 from .services_backoffice import poles_outline_refresh
@@ -392,8 +391,6 @@ def reference_data_load(
         )
         report.sectors_created = sectors_seed()
         report.sectors_total = len(SECTORS)
-        # Bulk writes send no signal: the public pages (commune names, sectors) learn of them here.
-        transaction.on_commit(bump_data_version)
         if report.communes_created or report.communes_updated:
             # A commune that joined or left an intercommunality changed the territories made of it.
             transaction.on_commit(poles_outline_refresh, robust=True)

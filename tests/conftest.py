@@ -3,6 +3,7 @@ Redis or Chromium say why they are skipped when the service is absent (``make te
 
 import os
 import shutil
+from functools import partial
 from types import SimpleNamespace
 
 import pytest
@@ -76,6 +77,14 @@ def places(db):
         sainte_marie=commune("35294", "Sainte-Marie", 47.69401, -2.00082, agglo, "35600"),
         allineuc=commune("22001", "Allineuc", 48.31159, -2.87279, elsewhere, "22460"),
     )
+
+
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """``with commit(): …`` runs what the block registered with ``transaction.on_commit`` on leaving it,
+    as its commit would (a test's own writes never commit: the test runs in one transaction). The public
+    data version, for one, is renewed only then."""
+    return partial(django_capture_on_commit_callbacks, execute=True)
 
 
 @pytest.fixture

@@ -61,6 +61,18 @@ def test_a_cached_fragment_is_reused_for_the_same_key_only():
     assert render(source, key="k2", value="second") == "second"
 
 
+def test_fragments_whose_parts_differ_never_share_an_entry_whatever_the_parts_hold():
+    source = '{% cache "test-parts", first, second %}{{ first }}|{{ second }}{% endcache %}'
+    assert render(source, first="a\x1fb", second="c") == "a\x1fb|c"
+    assert render(source, first="a", second="b\x1fc") == "a|b\x1fc"
+
+
+def test_cache_keys_whose_parts_differ_are_distinct_whatever_the_parts_hold():
+    from ess_portal.public_cache import make_key
+
+    assert make_key("page", "a\x1fb", "c") != make_key("page", "a", "b\x1fc")
+
+
 def test_makemessages_sees_the_strings_of_a_jinja2_template_on_their_lines():
     source = (
         "<h1>{{ _('Open data') }}</h1>\n"

@@ -97,9 +97,10 @@ def test_revalidation_answers_304_until_an_actor_changes(client, directory):
     assert "Théâtre du Ponant renommé" in changed.content.decode()
 
 
-def test_cached_map_data_follows_sector_changes(client, directory):
+def test_cached_map_data_follows_sector_changes(client, directory, commit):
     assert len(features(client.get("/api/acteurs.geojson", {"sector": "culture"}))) == 1
-    directory.scop_redon.sectors.add(directory.culture)
+    with commit():
+        directory.scop_redon.sectors.add(directory.culture)
     assert len(features(client.get("/api/acteurs.geojson", {"sector": "culture"}))) == 2
 
 

@@ -18,32 +18,35 @@ def session_client(client):
     return client
 
 
-def test_a_new_organisation_appears_at_once_for_a_visitor_with_a_session(session_client, directory):
+def test_a_new_organisation_appears_at_once_for_a_visitor_with_a_session(session_client, directory, commit):
     before = session_client.get("/acteurs/").content.decode()
     assert "4 organisations" in before
-    factories.ActorFactory(
-        name="Recyclerie du Pays de Redon", pole=directory.redon, sectors=[directory.culture]
-    )
+    with commit():
+        factories.ActorFactory(
+            name="Recyclerie du Pays de Redon", pole=directory.redon, sectors=[directory.culture]
+        )
     after = session_client.get("/acteurs/").content.decode()
     assert "5 organisations" in after
     assert "Recyclerie du Pays de Redon" in after
 
 
-def test_an_unpublished_organisation_leaves_the_cached_list_at_once(session_client, directory):
+def test_an_unpublished_organisation_leaves_the_cached_list_at_once(session_client, directory, commit):
     assert "Théâtre du Ponant" in session_client.get("/acteurs/").content.decode()
     actor = Actor.objects.get(name="Théâtre du Ponant")
     actor.is_published = False
-    actor.save()
+    with commit():
+        actor.save()
     content = session_client.get("/acteurs/").content.decode()
     assert "Théâtre du Ponant" not in content
     assert "3 organisations" in content
 
 
-def test_a_renamed_sector_is_shown_in_the_rows_and_the_filter_at_once(session_client, directory):
+def test_a_renamed_sector_is_shown_in_the_rows_and_the_filter_at_once(session_client, directory, commit):
     session_client.get("/acteurs/")
     sector = Sector.objects.get(slug="culture")
     sector.name = "Arts et culture"
-    sector.save()
+    with commit():
+        sector.save()
     content = session_client.get("/acteurs/").content.decode()
     assert '<option value="culture">Arts et culture</option>' in content
     assert "<li>Arts et culture</li>" in content

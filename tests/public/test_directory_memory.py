@@ -89,9 +89,12 @@ def test_a_reference_data_load_renaming_a_commune_shows_at_once(
     assert "Redon-sur-Vilaine" in session_client.get("/acteurs/", {"pole": "cades"}).content.decode()
 
 
-def test_an_organisation_added_to_a_known_search_shows_at_once(session_client, directory):
+def test_an_organisation_added_to_a_known_search_shows_at_once(session_client, directory, commit):
     session_client.get("/acteurs/", {"q": "recyclerie"})
-    factories.ActorFactory(name="Recyclerie de Brest", pole=directory.brest, commune=directory.brest_commune)
+    with commit():
+        factories.ActorFactory(
+            name="Recyclerie de Brest", pole=directory.brest, commune=directory.brest_commune
+        )
     content = session_client.get("/acteurs/", {"q": "recyclerie"}).content.decode()
     assert "Recyclerie de Brest" in content
 

@@ -9,12 +9,13 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 
-def test_a_change_made_in_this_process_shows_at_once(client, settings):
+def test_a_change_made_in_this_process_shows_at_once(client, settings, commit):
     settings.PUBLIC_CACHE_LOCAL_SECONDS = 60
     factories.ActorFactory(name="Première Coopérative")
     assert "Nouvelle Coopérative" not in client.get("/acteurs/").content.decode()
 
-    factories.ActorFactory(name="Nouvelle Coopérative")
+    with commit():
+        factories.ActorFactory(name="Nouvelle Coopérative")
 
     assert "Nouvelle Coopérative" in client.get("/acteurs/").content.decode()
 
@@ -43,7 +44,7 @@ def test_after_the_delay_the_shared_data_version_is_read_again(client, settings)
 
 
 @pytest.mark.parametrize("encoding", ["gzip, deflate", "identity"])
-def test_a_cached_page_is_revalidated_with_its_etag(client, encoding):
+def test_a_cached_page_is_revalidated_with_its_etag(client, encoding, commit):
     factories.ActorFactory(name="Coopérative Revalidée")
     first = client.get("/acteurs/", HTTP_ACCEPT_ENCODING=encoding)
     second = client.get("/acteurs/", HTTP_ACCEPT_ENCODING=encoding)
@@ -52,7 +53,8 @@ def test_a_cached_page_is_revalidated_with_its_etag(client, encoding):
     assert revalidated.status_code == 304
     assert revalidated.content == b""
 
-    factories.ActorFactory(name="Coopérative Nouvelle")  # a change: the page and its ETag change
+    with commit():
+        factories.ActorFactory(name="Coopérative Nouvelle")  # a change: the page and its ETag change
     changed = client.get("/acteurs/", HTTP_ACCEPT_ENCODING=encoding, HTTP_IF_NONE_MATCH=first["ETag"])
     assert changed.status_code == 200
     assert changed["ETag"] != first["ETag"]

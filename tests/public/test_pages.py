@@ -163,10 +163,11 @@ def test_pages_have_one_h1_a_title_a_description_and_a_skip_link(client, directo
     assert "<script>" not in content
 
 
-def test_cached_page_follows_a_change(client, directory):
+def test_cached_page_follows_a_change(client, directory, commit):
     assert "Théâtre du Ponant" in client.get("/acteurs/").content.decode()
     directory.asso_brest.is_published = False
-    directory.asso_brest.save()
+    with commit():
+        directory.asso_brest.save()
     assert "Théâtre du Ponant" not in client.get("/acteurs/").content.decode()
 
 
@@ -189,9 +190,10 @@ def test_cached_pages_are_served_compressed_to_browsers_that_accept_gzip(client,
     assert "CADES" in client.get("/poles/").content.decode()
 
 
-def test_cached_home_shows_a_new_event_at_once(client, directory):
+def test_cached_home_shows_a_new_event_at_once(client, directory, commit):
     assert "Rencontre de dernière minute" not in client.get("/").content.decode()
-    factories.EventFactory(pole=directory.redon, title="Rencontre de dernière minute")
+    with commit():
+        factories.EventFactory(pole=directory.redon, title="Rencontre de dernière minute")
     assert "Rencontre de dernière minute" in client.get("/").content.decode()
 
 

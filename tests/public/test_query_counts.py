@@ -39,9 +39,13 @@ def build(count: int):
 
 
 def count_queries(client, url: str) -> int:
+    """Queries of the page rendered afresh: both tiers of the page cache emptied."""
     from django.core.cache import cache
 
+    from ess_portal.public_cache import _local
+
     cache.clear()
+    _local.clear()
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200, url

@@ -1,4 +1,5 @@
-"""The page cache of anonymous visitors never replays a CSP nonce, and a deploy empties it."""
+"""The page cache of anonymous visitors never replays a CSP nonce, keys a page on the parameters its view
+declares only, and a deploy empties it."""
 
 import re
 from http import HTTPStatus
@@ -58,6 +59,27 @@ def test_a_page_without_a_nonce_is_still_cached(client, renders):
     assert first.content == second.content
     assert header_nonce(second) is None
     assert renders["/sans-script/"] == 1
+
+
+@pytest.mark.urls("tests.security.urls")
+def test_a_page_is_cached_per_value_of_the_parameters_its_view_declares(client, renders):
+    first = client.get("/parametres/", {"declared": "1"})
+    second = client.get("/parametres/", {"declared": "2"})
+    again = client.get("/parametres/", {"declared": "1"})
+
+    assert first.content == again.content == b"declared=1 other=None"
+    assert second.content == b"declared=2 other=None"
+    assert renders["/parametres/"] == 2
+
+
+@pytest.mark.urls("tests.security.urls")
+@pytest.mark.parametrize("cookies", [{}, {"sessionid": "a-session"}], ids=["anonymous", "with-session"])
+def test_a_view_never_sees_a_parameter_it_does_not_declare(client, renders, cookies):
+    client.cookies.load(cookies)
+    for value in ("1", "2", "3"):
+        response = client.get("/parametres/", {"other": value, "declared": "x"})
+        assert response.content == b"declared=x other=None"
+    assert renders["/parametres/"] == (1 if not cookies else 3)  # one entry for the anonymous visitors
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,6 @@
 """URLs of the security tests: the same cached view, once with an inline script that needs the CSP
-nonce, once without; a view the portal may frame; a view that fails, for the production error handling."""
+nonce, once without; a cached view that shows a parameter it declares and one it does not; a view the
+portal may frame; a view that fails, for the production error handling."""
 
 from collections import Counter
 
@@ -25,6 +26,11 @@ def page(request, nonce: bool):
     return HttpResponse(PAGE.render({"nonce": nonce}, request))
 
 
+def parameters(request):
+    RENDERS[request.path] += 1
+    return HttpResponse(f"declared={request.GET.get('declared')} other={request.GET.get('other')}")
+
+
 @xframe_options_sameorigin
 def framed_by_the_portal(request):
     return HttpResponse("<!doctype html><title>Aperçu</title>")
@@ -39,5 +45,6 @@ urlpatterns = [
     path("apercu/", framed_by_the_portal),
     path("avec-script/", cache_public_page(page), {"nonce": True}),
     path("sans-script/", cache_public_page(page), {"nonce": False}),
+    path("parametres/", cache_public_page(parameters, params={"declared"})),
     path("", include("ess_portal.urls")),
 ]
