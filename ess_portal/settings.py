@@ -252,6 +252,8 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # Registrations and reminders.
+# The outbox: seconds a sweep keeps the emails it has claimed before another sweep may take them.
+EMAIL_CLAIM_SECONDS = env.int("EMAIL_CLAIM_SECONDS", default=300)
 REMINDER_OFFSETS_HOURS = env.list("REMINDER_OFFSETS_HOURS", cast=int, default=[24])
 REGISTRATION_RETENTION_DAYS = env.int("REGISTRATION_RETENTION_DAYS", default=365)
 REGISTRATION_RATE = env.str("REGISTRATION_RATE", default="10/h")
