@@ -122,10 +122,16 @@ def _publish_on_commit(record_ids: list[int]) -> None:
 
 
 def _publish(record_ids: list[int]) -> None:
-    """Hand the rows to a worker; never retry here: a broker outage is the sweep's business."""
+    """Hand the rows to a worker; never retry here: a broker outage is the sweep's business.
+
+    A broker that is down or hangs costs at most ``REDIS_TIMEOUT`` (the transport's connect and read
+    timeouts), then the emails wait in the outbox for the beat sweep."""
     from .tasks import send_emails
 
-    send_emails.apply_async((record_ids,), retry=False)
+    try:
+        send_emails.apply_async((record_ids,), retry=False)
+    except Exception as exc:  # kombu and redis raise several kinds; none may reach the person
+        logger.warning("Broker unavailable (%s): %d email(s) left to the sweep", exc, len(record_ids))
 
 
 def _skip_pending_emails(registrations: QuerySet | Iterable[Registration], kinds: Iterable[str]) -> int:
