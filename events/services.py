@@ -242,10 +242,12 @@ class _SmtpSession:
         message.connection = self.backend
         try:
             message.send()
-        except Exception:
+        except Exception as exc:
             smtp = getattr(self.backend, "connection", None)
-            if smtp is not None and getattr(smtp, "sock", None) is None:
-                self.close()  # the server hung up (smtplib closed it): reopen for the next email
+            if _smtp_reply(exc) is None or (smtp is not None and getattr(smtp, "sock", None) is None):
+                # A timeout or a hang-up (smtplib closes on a 421): the connection cannot carry the
+                # next email, which opens a new one.
+                self.close()
             raise
 
     def close(self) -> None:

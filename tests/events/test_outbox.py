@@ -238,6 +238,25 @@ def test_a_permanent_refusal_marks_the_email_failed_with_the_reason_and_is_never
     assert "nobody@example.org" not in sink.per_recipient()
 
 
+def test_after_the_server_hangs_up_the_rest_of_the_batch_goes_over_a_new_connection(refusing_sink):
+    sink = refusing_sink({"busy@example.org": "421 4.3.2 Service shutting down, closing channel"})
+    now = timezone.now()
+    event = factories.EventFactory(starts_at=now + timedelta(hours=10), capacity=None)
+    busy = confirmed(event, confirmed_at=now - timedelta(days=2), email="busy@example.org")
+    others = [confirmed(event, confirmed_at=now - timedelta(days=2)) for _ in range(3)]
+    # The sweep sends in due order: make the refused one go first.
+    services.reminders_schedule(now=now)
+    EmailRecord.objects.filter(registration=busy).update(due_at=now - timedelta(minutes=1))
+
+    assert services.emails_send_due() == 3
+
+    assert sorted(sink.per_recipient()) == sorted(o.email for o in others)
+    assert sink.sessions == 2
+    record = EmailRecord.objects.get(registration=busy)
+    assert record.status == EmailRecord.Status.PENDING
+    assert "SMTP 421" in record.last_error
+
+
 def test_a_temporary_refusal_is_retried_with_back_off_then_failed_at_the_cut_off(refusing_sink):
     sink = refusing_sink({"full@example.org": "452 4.2.2 <full@example.org>: mailbox full"})
     event = factories.EventFactory(starts_at=timezone.now() + timedelta(days=30))
