@@ -20,6 +20,7 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -258,7 +259,7 @@ class RegistrationAdmin(PoleScopedAdmin):
     def email_failures(self, obj):
         """Each email the mail server refused for good, with its answer, so the coordinator can act."""
         return format_html_join(
-            format_html("<br>"),
+            mark_safe("<br>"),
             "{}",
             (
                 (
