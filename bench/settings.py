@@ -21,6 +21,6 @@ if BENCH_CACHE_URL:
             "BACKEND": "ess_portal.cache.ResilientRedisCache",
             "LOCATION": BENCH_CACHE_URL,
             "KEY_PREFIX": "ess-bench",
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT},  # noqa: F405
         }
     }

@@ -1,30 +1,37 @@
-"""A Redis cache that degrades to "no cache" when Redis is unreachable.
+"""A Redis cache that degrades to "no cache" when Redis is unreachable or hangs.
 
 The public site, the GeoJSON caches and the rate limits all use the cache; an outage of Redis must not
-turn pages into errors. Reads then miss, writes are dropped, and ``incr`` raises ``ValueError`` so that
-django-ratelimit applies ``RATELIMIT_FAIL_OPEN`` (see README, "Abuse protection").
+turn pages into errors, nor make them wait. Reads then miss, writes are dropped, and ``incr`` raises
+``ValueError`` so that django-ratelimit applies ``RATELIMIT_FAIL_OPEN`` (see README, "Abuse protection").
+
+Every call gives up after ``REDIS_TIMEOUT`` (the connect and read timeouts of the settings). A page makes
+several cache calls, so after a failed call the process leaves that Redis alone for ``FAILURE_PAUSE``
+seconds, answering as if it were down: a Redis that hangs costs each process one timeout every few
+seconds, not one per call. Writes made during that pause are lost, as during an outage.
 """
 
 import functools
 import logging
+import time
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
 
+#: Seconds during which a process answers without calling a Redis whose last call failed.
+FAILURE_PAUSE = 5.0
+#: Per cache location: the monotonic time until which it is left alone (shared by the process's threads).
+_paused_until: dict[str, float] = {}
 
-def _tolerant(default=None, *, raise_value_error=False):
+
+def _tolerant(fallback=None, *, raise_value_error=False):
+    """Wrap a cache method: on a Redis error, or while the pause lasts, answer ``fallback``."""
+
     def decorator(method):
         @functools.wraps(method)
         def wrapper(self, *args, **kwargs):
-            try:
-                return method(self, *args, **kwargs)
-            except RedisError as exc:
-                logger.warning("cache unavailable (%s.%s): %s", type(self).__name__, method.__name__, exc)
-                if raise_value_error:
-                    raise ValueError("cache unavailable") from exc
-                return default() if callable(default) else default
+            return self._call(method.__name__, fallback, raise_value_error, method, self, *args, **kwargs)
 
         return wrapper
 
@@ -53,13 +60,24 @@ class ResilientRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusingRedisCacheClient
+        self._location = ",".join(self._servers)
+
+    def _call(self, name, fallback, raise_value_error, method, *args, **kwargs):
+        if _paused_until.get(self._location, 0.0) > time.monotonic():
+            exc = None
+        else:
+            try:
+                return method(*args, **kwargs)
+            except RedisError as error:
+                exc = error
+                _paused_until[self._location] = time.monotonic() + FAILURE_PAUSE
+                logger.warning("cache unavailable (%s.%s): %s", type(self).__name__, name, exc)
+        if raise_value_error:
+            raise ValueError("cache unavailable") from exc
+        return fallback() if callable(fallback) else fallback
 
     def get(self, key, default=None, version=None):
-        try:
-            return super().get(key, default, version)
-        except RedisError as exc:
-            logger.warning("cache unavailable (get): %s", exc)
-            return default
+        return self._call("get", lambda: default, False, super().get, key, default, version)
 
     get_many = _tolerant(dict)(RedisCache.get_many)
     has_key = _tolerant(False)(RedisCache.has_key)

@@ -166,6 +166,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Redis: the Celery broker and the shared cache. Unset (the embedded default): tasks run eagerly
 # in-process and the cache lives in local memory.
 REDIS_URL = env.str("REDIS_URL", default="")
+# Every call to Redis (cache, rate limits, broker, /sante/) gives up after this many seconds, to connect
+# and to read: a Redis that hangs without closing its connections delays mail, never a page.
+REDIS_TIMEOUT = env.float("REDIS_TIMEOUT", default=1.0)
 
 if REDIS_URL:
     CACHES = {
@@ -173,7 +176,7 @@ if REDIS_URL:
             "BACKEND": "ess_portal.cache.ResilientRedisCache",
             "LOCATION": env.str("CACHE_URL", default=REDIS_URL),
             "KEY_PREFIX": "ess",
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT},
         }
     }
 else:
@@ -275,14 +278,16 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_TIMEOUT
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Publishing must fail fast when Redis is down: the outbox sweep sends the email later.
+# Publishing must fail fast when Redis is down or hangs: the outbox sweep sends the email later. Without
+# a read timeout, a publish to a Redis that accepts connections and never answers waits for ever.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "max_retries": 1,
     "interval_start": 0,
     "interval_step": 0.2,
-    "socket_connect_timeout": 2,
+    "socket_connect_timeout": REDIS_TIMEOUT,
+    "socket_timeout": REDIS_TIMEOUT,
 }
 CELERY_BEAT_SCHEDULE_FILENAME = env.str(
     "CELERY_BEAT_SCHEDULE_FILENAME", default=str(BASE_DIR / ".celerybeat-schedule")
@@ -293,7 +298,12 @@ CELERY_BEAT_SCHEDULE = {
     "purge-personal-data": {"task": "events.purge_personal_data", "schedule": crontab(hour=3, minute=17)},
 }
 
+# /sante/: anyone gets the status; the monitoring gets the details with "Authorization: Bearer <token>".
+HEALTH_TOKEN = env.str("HEALTH_TOKEN", default="")
+
 # Registrations and reminders.
+# The outbox: seconds a sweep keeps the emails it has claimed before another sweep may take them.
+EMAIL_CLAIM_SECONDS = env.int("EMAIL_CLAIM_SECONDS", default=300)
 REMINDER_OFFSETS_HOURS = env.list("REMINDER_OFFSETS_HOURS", cast=int, default=[24])
 # Days after an event before its registrations are anonymised; also how long a proposer's name and
 # address are kept after their proposal (events.personal_data).

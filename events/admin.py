@@ -14,12 +14,13 @@ import json
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -174,13 +175,38 @@ class PersonalDataForm(forms.Form):
         return cleaned
 
 
+class FailedEmailFilter(admin.SimpleListFilter):
+    """Registrations with an email the mail server refused for good (or that failed too many times)."""
+
+    title = _("emails not sent")
+    parameter_name = "email_failed"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("With an email not sent"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            failed = EmailRecord.objects.filter(registration=OuterRef("pk"), status=EmailRecord.Status.FAILED)
+            return queryset.filter(Exists(failed))
+        return queryset
+
+
 @admin.register(Registration)
 class RegistrationAdmin(PoleScopedAdmin):
-    """Registrations of the user's poles' events: filters, CSV, attendance, promotion."""
+    """Registrations of the user's poles' events: filters, CSV, attendance, promotion, emails not sent."""
 
     pole_path = "event__pole"
-    list_display = ["full_name", "email", "organisation_label", "event", "status", "created_at", "attended"]
-    list_filter = ["status", "attended", "event__pole", "event"]
+    list_display = [
+        "full_name",
+        "email",
+        "organisation_label",
+        "event",
+        "status",
+        "created_at",
+        "attended",
+        "email_failures",
+    ]
+    list_filter = ["status", "attended", FailedEmailFilter, "event__pole", "event"]
     list_select_related = ["event", "organisation"]
     search_fields = ["full_name", "email", "organisation_name", "organisation__name"]
     date_hierarchy = "created_at"
@@ -204,8 +230,10 @@ class RegistrationAdmin(PoleScopedAdmin):
         "waitlisted_at",
         "cancelled_at",
         "anonymised_at",
+        "email_failures",
     ]
     readonly_fields = [
+        "email_failures",
         "event",
         "email",
         "status",
@@ -220,6 +248,29 @@ class RegistrationAdmin(PoleScopedAdmin):
 
     def has_add_permission(self, request):
         return False  # people register themselves, with their consent
+
+    def get_queryset(self, request):
+        failed = EmailRecord.objects.filter(status=EmailRecord.Status.FAILED).order_by("created_at", "pk")
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(Prefetch("emails", failed, to_attr="failed_emails"))
+        )
+
+    @admin.display(description=_("emails not sent"))
+    def email_failures(self, obj):
+        """Each email the mail server refused for good, with its answer, so the coordinator can act."""
+        return format_html_join(
+            mark_safe("<br>"),
+            "{}",
+            (
+                (
+                    gettext("Email not sent (%(kind)s): %(reason)s")
+                    % {"kind": record.get_kind_display(), "reason": record.last_error},
+                )
+                for record in obj.failed_emails
+            ),
+        )
 
     @admin.display(description=_("organisation"), ordering="organisation__name")
     def organisation_label(self, obj):
@@ -352,7 +403,7 @@ class EmailRecordAdmin(PoleScopedAdmin):
 
     pole_path = "registration__event__pole"
     list_display = ["kind", "registration", "status", "due_at", "sent_at", "attempts", "last_error"]
-    list_filter = ["status", "kind"]
+    list_filter = ["status", "kind", "registration__event__pole"]
     list_select_related = ["registration__event"]
     search_fields = ["registration__email", "registration__full_name"]
     date_hierarchy = "due_at"

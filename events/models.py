@@ -357,7 +357,10 @@ class EmailRecordQuerySet(PoleScopedQuerySet):
 
 
 class EmailRecord(models.Model):
-    """One email that matters, written before it is sent (outbox): what makes mail exactly-once in effect."""
+    """One email that matters, written before it is sent (outbox): what makes mail exactly-once in effect.
+
+    The sending rules (claims, retries, failures) are in :mod:`events.services`, "Outbox".
+    """
 
     class Kind(models.TextChoices):
         CONFIRMATION_REQUEST = "confirmation_request", _("Confirmation request")
@@ -375,6 +378,7 @@ class EmailRecord(models.Model):
         SENT = "sent", _("Sent")
         MISSED = "missed", _("Missed")
         SKIPPED = "skipped", _("Not needed any more")
+        FAILED = "failed", _("Failed")
 
     registration = models.ForeignKey(
         Registration, verbose_name=_("registration"), on_delete=models.CASCADE, related_name="emails"
@@ -392,7 +396,19 @@ class EmailRecord(models.Model):
     send_before = models.DateTimeField(_("send before"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    last_error = models.TextField(_("last error"), blank=True)
+    last_error = models.TextField(
+        _("last error"),
+        blank=True,
+        help_text=_("The mail server's answer to the last attempt; for a failed email, why it was not sent."),
+    )
+    claim_token = models.CharField(
+        _("claimed by"),
+        max_length=16,
+        blank=True,
+        default="",
+        editable=False,
+        help_text=_("Which sending run holds this email until its due time (the claim's lease)."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = EmailRecordQuerySet.as_manager()

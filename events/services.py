@@ -10,15 +10,28 @@ Rules that hold in every function here:
   change it announces; a Celery task is published only once that transaction commits
   (``transaction.on_commit(..., robust=True)``). A dead broker therefore delays mail, never loses it:
   the beat sweep (:func:`emails_send_due`) sends whatever is due and unsent.
-- Sending claims rows with ``select_for_update(skip_locked=True)`` where the database has it and moves
-  their ``due_at`` forward by a lease before the lock is released; two sweeps never take the same row,
-  and a crash between sending and marking re-sends at most the messages in flight after the lease.
+- Sending (the "Outbox" section) claims due rows with ``select_for_update(skip_locked=True)`` where the
+  database has it, gives them the sender's token and moves their ``due_at`` past a lease
+  (``EMAIL_CLAIM_SECONDS``) before the locks are released, so two sweeps never take the same row. Just
+  before each email, the sender checks the row is still pending and still carries its token, and renews
+  the lease for that one email: a sweep slower than its lease leaves the rows it has not reached to
+  whoever claimed them since, and never sends them twice, however slow the SMTP server. The lease must
+  only outlast one email (each SMTP exchange is bounded by ``EMAIL_TIMEOUT``).
+- One SMTP connection per batch. A 5xx answer to an email is final: the row is marked failed with the
+  server's answer, shown to the coordinators in the admin. Other failures (4xx, timeouts, no connection)
+  are retried after 5 minutes, then 10, 20… (at most 6 hours apart), and the row is marked failed after
+  ``MAX_ATTEMPTS`` attempts (about a day).
+- Every database step of a sweep reconnects and runs again when the connection drops, so the sweep goes
+  on and an email it has sent is marked sent. Only an email in flight when the sender dies (or the
+  database stays unreachable) can be sent twice, once its lease has lapsed.
 """
 
 from __future__ import annotations
 
 import logging
+import secrets
 import smtplib
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -27,7 +40,7 @@ from django.conf import settings
 from django.contrib.auth.base_user import BaseUserManager
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -36,9 +49,13 @@ from .models import EmailRecord, Event, Registration, RegistrationState
 
 logger = logging.getLogger(__name__)
 
-CLAIM_LEASE = timedelta(minutes=10)
 SEND_BATCH_SIZE = 200
+FIRST_BACKOFF = timedelta(minutes=5)
 MAX_BACKOFF = timedelta(hours=6)
+#: Attempts before an email that keeps failing temporarily is marked failed (the waits add up to ~a day).
+MAX_ATTEMPTS = 10
+#: Seconds between attempts to run a step of the sweep again after the database connection dropped.
+RECONNECT_PAUSES = (0.1, 0.5, 1, 2, 4)
 REMINDER_LOOKBACK = timedelta(hours=24)
 
 Status = Registration.Status
@@ -107,10 +124,16 @@ def _publish_on_commit(record_ids: list[int]) -> None:
 
 
 def _publish(record_ids: list[int]) -> None:
-    """Hand the rows to a worker; never retry here: a broker outage is the sweep's business."""
+    """Hand the rows to a worker; never retry here: a broker outage is the sweep's business.
+
+    A broker that is down or hangs costs at most ``REDIS_TIMEOUT`` (the transport's connect and read
+    timeouts), then the emails wait in the outbox for the beat sweep."""
     from .tasks import send_emails
 
-    send_emails.apply_async((record_ids,), retry=False)
+    try:
+        send_emails.apply_async((record_ids,), retry=False)
+    except Exception as exc:  # kombu and redis raise several kinds; none may reach the person
+        logger.warning("Broker unavailable (%s): %d email(s) left to the sweep", exc, len(record_ids))
 
 
 def _skip_pending_emails(registrations: QuerySet | Iterable[Registration], kinds: Iterable[str]) -> int:
@@ -120,12 +143,35 @@ def _skip_pending_emails(registrations: QuerySet | Iterable[Registration], kinds
 
 
 def _backoff(attempts: int) -> timedelta:
-    return min(timedelta(minutes=5) * 2 ** max(attempts - 1, 0), MAX_BACKOFF)
+    """The wait after the ``attempts``-th failed attempt: 5 minutes, then doubling, at most 6 hours."""
+    return min(FIRST_BACKOFF * 2 ** max(attempts - 1, 0), MAX_BACKOFF)
 
 
-def _claim(*, now: datetime, ids: Iterable[int] | None, limit: int) -> list[int]:
-    """Take due rows for this sender: lock them (skipping rows another sender holds), push their
-    ``due_at`` past the lease and count the attempt, then release the lock by committing."""
+def _lease_end(now: datetime) -> datetime:
+    return max(now, timezone.now()) + timedelta(seconds=settings.EMAIL_CLAIM_SECONDS)
+
+
+def _with_reconnect(operation, *args, **kwargs):
+    """Run one short database step of the sweep; if the connection dropped (failover, restart,
+    ``pg_terminate_backend``), reconnect and run it again, so that the sweep goes on instead of aborting
+    with an email sent but not marked. Every step given here can safely run twice."""
+    for pause in (*RECONNECT_PAUSES, None):
+        try:
+            return operation(*args, **kwargs)
+        except (OperationalError, InterfaceError):
+            if pause is None or connection.in_atomic_block:
+                raise
+            logger.warning("Database connection lost by the outbox sweep; reconnecting", exc_info=True)
+            connection.close()
+            time.sleep(pause)
+
+
+def _claim(*, now: datetime, ids: Iterable[int] | None, limit: int, token: str) -> list[int]:
+    """Reserve due rows for this sender: lock them (skipping rows another sender holds), give them this
+    sender's ``token`` and push their ``due_at`` past the lease, then release the locks by committing.
+
+    A row this sender has not reached when its lease lapses may be claimed by another sender, with
+    another token; :func:`_take` then leaves it to that one."""
     with transaction.atomic():
         rows = EmailRecord.objects.due(now).order_by("due_at", "pk")
         if ids is not None:
@@ -134,10 +180,20 @@ def _claim(*, now: datetime, ids: Iterable[int] | None, limit: int) -> list[int]
         rows = rows.select_for_update(skip_locked=skip_locked) if skip_locked else rows.select_for_update()
         claimed = list(rows.values_list("pk", flat=True)[:limit])
         if claimed:
-            EmailRecord.objects.filter(pk__in=claimed).update(
-                due_at=now + CLAIM_LEASE, attempts=F("attempts") + 1
-            )
+            EmailRecord.objects.filter(pk__in=claimed).update(due_at=_lease_end(now), claim_token=token)
     return claimed
+
+
+def _take(record: EmailRecord, *, token: str, now: datetime) -> bool:
+    """The check just before sending one email: it is still pending and still this sender's. Renews the
+    lease for this one email and counts the attempt; False leaves it alone (another sender took it
+    after this sender's claim lapsed, or it was cancelled meanwhile)."""
+    taken = EmailRecord.objects.filter(
+        pk=record.pk, claim_token=token, status=EmailRecord.Status.PENDING
+    ).update(due_at=_lease_end(now), attempts=F("attempts") + 1)
+    if taken:
+        record.attempts += 1
+    return bool(taken)
 
 
 def _still_wanted(record: EmailRecord, now: datetime) -> str | None:
@@ -161,12 +217,115 @@ def _still_wanted(record: EmailRecord, now: datetime) -> str | None:
     return None
 
 
+class SmtpUnavailable(Exception):
+    """The SMTP connection of a batch could not be opened (the cause is chained): a temporary failure."""
+
+
+class _SmtpSession:
+    """The one SMTP connection of a batch, opened for its first email. After the server drops it (a
+    timeout, a 421), it is opened again for the next email; once it cannot be opened, every later email
+    of the batch fails at once with the same cause instead of waiting for the timeout again."""
+
+    def __init__(self):
+        self.backend = mail.get_connection()
+        self.is_open = False
+        self.unavailable: Exception | None = None
+
+    def send(self, message) -> None:
+        if self.unavailable is not None:
+            raise SmtpUnavailable(str(self.unavailable)) from self.unavailable
+        if not self.is_open:
+            try:
+                self.backend.open()
+            except (smtplib.SMTPException, OSError) as exc:
+                self.unavailable = exc
+                raise SmtpUnavailable(str(exc)) from exc
+            self.is_open = True
+        message.connection = self.backend
+        try:
+            message.send()
+        except Exception as exc:
+            smtp = getattr(self.backend, "connection", None)
+            if _smtp_reply(exc) is None or (smtp is not None and getattr(smtp, "sock", None) is None):
+                # A timeout or a hang-up (smtplib closes on a 421): the connection cannot carry the
+                # next email, which opens a new one.
+                self.close()
+            raise
+
+    def close(self) -> None:
+        if self.is_open:
+            self.is_open = False
+            try:
+                self.backend.close()
+            except (smtplib.SMTPException, OSError):
+                logger.warning("Closing the SMTP connection failed", exc_info=True)
+
+
+def _smtp_reply(exc: BaseException) -> tuple[int, str] | None:
+    """The server's answer that made sending fail (code, text), or None for any other error."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused) and exc.recipients:
+        code, text = next(iter(exc.recipients.values()))
+    elif isinstance(exc, smtplib.SMTPResponseException):
+        code, text = exc.smtp_code, exc.smtp_error
+    else:
+        return None
+    return code, text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
+
+
+def _failure_reason(exc: BaseException) -> str:
+    reply = _smtp_reply(exc)
+    if reply:
+        return f"SMTP {reply[0]} {reply[1]}"[:2000]
+    return f"{exc.__class__.__name__}: {exc}"[:2000]
+
+
+def _record_failure(record: EmailRecord, exc: BaseException, *, token: str, now: datetime) -> None:
+    """A failed attempt. A 5xx answer to the email itself is final (failed, with the reason); anything
+    else (4xx, timeout, no connection) is retried after the back-off, until ``MAX_ATTEMPTS``."""
+    cause = exc.__cause__ if isinstance(exc, SmtpUnavailable) else exc
+    reason = _failure_reason(cause)
+    reply = None if isinstance(exc, SmtpUnavailable) else _smtp_reply(exc)
+    rows = EmailRecord.objects.filter(pk=record.pk, claim_token=token, status=EmailRecord.Status.PENDING)
+    if (reply and 500 <= reply[0] < 600) or record.attempts >= MAX_ATTEMPTS:
+        logger.warning(
+            "Email %s (%s) failed after %d attempt(s): %s", record.pk, record.kind, record.attempts, reason
+        )
+        rows.update(status=EmailRecord.Status.FAILED, last_error=reason)
+    else:
+        logger.warning("Email %s (%s) not sent, will retry: %s", record.pk, record.kind, reason)
+        rows.update(due_at=max(now, timezone.now()) + _backoff(record.attempts), last_error=reason)
+
+
+def _mark_sent(record: EmailRecord) -> None:
+    EmailRecord.objects.filter(pk=record.pk).update(
+        status=EmailRecord.Status.SENT, sent_at=timezone.now(), last_error=""
+    )
+
+
+def _set_status(record: EmailRecord, status: str, *, token: str) -> None:
+    EmailRecord.objects.filter(pk=record.pk, claim_token=token, status=EmailRecord.Status.PENDING).update(
+        status=status
+    )
+
+
+def _load(ids: list[int]) -> list[EmailRecord]:
+    return list(
+        EmailRecord.objects.filter(pk__in=ids)
+        .select_related(
+            "registration__event__pole", "registration__event__commune", "registration__organisation"
+        )
+        .order_by("due_at", "pk")
+    )
+
+
 def emails_send(*, ids: Iterable[int] | None = None, now: datetime | None = None) -> int:
     """Send the due, unsent outbox rows (only ``ids`` when given) over one SMTP connection.
 
-    Returns the number of emails sent. A failed message stays pending with a later ``due_at``
-    (exponential back-off, capped) and its error; a reminder that cannot leave before its event starts
-    is marked missed. Safe to run twice at once: each row is claimed by one sender only.
+    Returns the number of emails sent. A temporary failure leaves the row pending with a later
+    ``due_at`` (back-off) and its error, a permanent one marks it failed with the reason; a reminder
+    that cannot leave before its event starts is marked missed. Safe to run twice at once, and with
+    a server however slow: each row is claimed by one sender, who checks it is still theirs just before
+    sending it.
     """
     return _send_batch(ids=ids, now=now or timezone.now())[1]
 
@@ -175,66 +334,36 @@ def _send_batch(*, ids: Iterable[int] | None, now: datetime) -> tuple[int, int]:
     """Claim one batch and send it; returns (rows claimed, emails sent)."""
     from .emails import build_message
 
-    claimed = _claim(now=now, ids=ids, limit=SEND_BATCH_SIZE)
+    token = secrets.token_hex(8)
+    claimed = _with_reconnect(_claim, now=now, ids=ids, limit=SEND_BATCH_SIZE, token=token)
     if not claimed:
         return 0, 0
-    records = list(
-        EmailRecord.objects.filter(pk__in=claimed)
-        .select_related(
-            "registration__event__pole", "registration__event__commune", "registration__organisation"
-        )
-        .order_by("due_at", "pk")
-    )
-    to_send = []
-    for record in records:
-        outcome = _still_wanted(record, now)
-        if outcome:
-            EmailRecord.objects.filter(pk=record.pk).update(status=outcome)
-        else:
-            to_send.append(record)
-    if not to_send:
-        return len(claimed), 0
-
     sent = 0
-    smtp = mail.get_connection()
+    session = _SmtpSession()
     try:
-        smtp.open()
-    except (smtplib.SMTPException, OSError) as exc:
-        for record in to_send:
-            _record_failure(record, exc, now)
-        return len(claimed), 0
-    try:
-        for record in to_send:
-            try:
-                message = build_message(record)
-                message.connection = smtp
-                message.send()
-            except Exception as exc:  # one bad message (SMTP refusal, template error) must not stop the batch
-                _record_failure(record, exc, now)
+        for record in _with_reconnect(_load, claimed):
+            outcome = _still_wanted(record, max(now, timezone.now()))
+            if outcome:
+                _with_reconnect(_set_status, record, outcome, token=token)
                 continue
-            EmailRecord.objects.filter(pk=record.pk).update(
-                status=EmailRecord.Status.SENT, sent_at=timezone.now(), last_error=""
-            )
+            if not _with_reconnect(_take, record, token=token, now=now):
+                continue
+            try:
+                session.send(build_message(record))
+            except Exception as exc:  # one bad message (SMTP refusal, template error) must not stop the batch
+                _with_reconnect(_record_failure, record, exc, token=token, now=now)
+                continue
+            _with_reconnect(_mark_sent, record)
             sent += 1
     finally:
-        try:
-            smtp.close()
-        except (smtplib.SMTPException, OSError):
-            logger.warning("Closing the SMTP connection failed", exc_info=True)
+        session.close()
     return len(claimed), sent
-
-
-def _record_failure(record: EmailRecord, exc: Exception, now: datetime) -> None:
-    logger.warning("Email %s (%s) not sent: %s", record.pk, record.kind, exc)
-    EmailRecord.objects.filter(pk=record.pk).update(
-        due_at=now + _backoff(record.attempts + 1), last_error=f"{exc.__class__.__name__}: {exc}"[:2000]
-    )
 
 
 def emails_send_due(*, now: datetime | None = None) -> int:
     """The beat sweep: create the reminders that fell due, then send every due row, batch by batch."""
     now = now or timezone.now()
-    reminders_schedule(now=now)
+    _with_reconnect(reminders_schedule, now=now)
     total = 0
     while True:
         claimed, sent = _send_batch(ids=None, now=now)

@@ -98,6 +98,7 @@ wait_until 10 "the SMTP sink" python3 -c "import socket; socket.create_connectio
 site=https://localhost:$https_port
 secret_key=$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')
 postgres_password=$(python3 -c 'import secrets; print(secrets.token_hex(16))')
+health_token=$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')
 
 # The containers' environment, as compose builds it: env_file (.env, copied from .env.example: every
 # KEY=VALUE line, empty values kept) ...
@@ -111,6 +112,7 @@ app_env+=(
   "SITE_URL=$site"
   "EMAIL_URL=smtp://127.0.0.1:$smtp_port"
   "ADMINS=errors@localhost"
+  "HEALTH_TOKEN=$health_token"
   "POSTGRES_PASSWORD=$postgres_password"
 )
 # ... then the compose file's `environment:`, which wins over env_file (there the db, redis and cache
@@ -177,7 +179,7 @@ wait_until 10 "the proxy" curl -fsS -o /dev/null --cacert "$proxy/tls/fullchain.
 say "visit: $site"
 python3 scripts/production_visit.py "$site" --http "http://localhost:$http_port" \
   --cafile "$proxy/tls/fullchain.pem" --maildir "$scratch/maildir" --admins errors@localhost \
-  --admin regional-admin "$admin_password"
+  --health-token "$health_token" --admin regional-admin "$admin_password"
 
 say "checks: the static file came from the proxy; the cache and the queue live in separate Redis"
 if grep -q '"GET /static/' "$scratch/logs/web.log"; then

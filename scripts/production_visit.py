@@ -127,9 +127,14 @@ def check_home_and_static(visitor: Visitor) -> None:
     ok(f"/ over HTTPS (HSTS, OpenStreetMap credited), and {static[0]} (immutable, gzip)")
 
 
-def check_health(visitor: Visitor, plain_http: str) -> None:
+def check_health(visitor: Visitor, plain_http: str, token: str) -> None:
+    status, _headers, body = visitor.request("/sante/")
+    if status != 200 or json.loads(body) != {"status": "ok"}:
+        raise Failure(f"/sante/ without the monitoring's token answered {status}: {body[:300]!r}")
+    monitoring = {"Authorization": f"Bearer {token}"}
+
     def fresh_beat():
-        status, _headers, body = visitor.request("/sante/")
+        status, _headers, body = visitor.request("/sante/", headers=monitoring)
         payload = json.loads(body) if status == 200 else {}
         return payload if payload.get("beat", {}).get("status") == "ok" else None
 
@@ -142,7 +147,7 @@ def check_health(visitor: Visitor, plain_http: str) -> None:
     status, headers, _body = visitor.request(plain_http + "/")
     if status != 301 or not headers["Location"].startswith("https://"):
         raise Failure(f"http:// / answered {status}, expected a redirect to https://")
-    ok("/sante/ (database, broker, beat fresh), over HTTPS and plain HTTP; http:// redirects to https://")
+    ok("/sante/ (a status for anyone; database, broker, beat fresh with HEALTH_TOKEN), over HTTPS and plain HTTP; http:// redirects to https://")
 
 
 def register(visitor: Visitor, address: str) -> str:
@@ -214,6 +219,7 @@ def main() -> int:
     parser.add_argument("--cafile", required=True, help="the certificate the proxy presents")
     parser.add_argument("--maildir", required=True, help="where the SMTP sink stores what it receives")
     parser.add_argument("--admins", required=True, help="ADMINS: no error report may reach them")
+    parser.add_argument("--health-token", required=True, help="HEALTH_TOKEN: the monitoring's token")
     parser.add_argument("--admin", nargs=2, metavar=("USERNAME", "PASSWORD"), help="a superuser to log in as")
     parser.add_argument("--mail-wait", type=float, default=60)
     args = parser.parse_args()
@@ -221,7 +227,7 @@ def main() -> int:
     address = f"camille.{secrets.token_hex(4)}@example.org"
     try:
         check_home_and_static(visitor)
-        check_health(visitor, args.http.rstrip("/"))
+        check_health(visitor, args.http.rstrip("/"), args.health_token)
         register(visitor, address)
         confirm(visitor, args.maildir, address, args.mail_wait)
         if args.admin:

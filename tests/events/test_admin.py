@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from events.models import Event, Registration
+from events.models import EmailRecord, Event, Registration
 from poles.management.commands.setup_roles import roles_setup
 from tests import factories
 
@@ -255,3 +255,60 @@ def test_the_change_pages_open_for_a_coordinator(coordinator_client, pole, url):
 
     assert response.status_code == HTTPStatus.OK
     assert text in response.content.decode()
+
+
+def failed_email(registration, reason):
+    return registration.emails.create(
+        kind=EmailRecord.Kind.CONFIRMATION_REQUEST,
+        status=EmailRecord.Status.FAILED,
+        attempts=1,
+        last_error=reason,
+    )
+
+
+def test_a_failed_email_shows_on_the_registrants_line_with_its_reason(coordinator_client, pole):
+    event = factories.EventFactory(pole=pole)
+    registration = factories.RegistrationFactory(event=event, full_name="Anne Le Goff")
+    failed_email(registration, "SMTP 550: 5.1.1 <anne@exemple.invalid>: mailbox unavailable")
+    factories.RegistrationFactory(event=event, full_name="Yann Morvan")
+
+    content = coordinator_client.get(REGISTRATIONS).content.decode()
+
+    assert "E-mail non envoyé (Demande de confirmation)" in content
+    assert "SMTP 550: 5.1.1 &lt;anne@exemple.invalid&gt;: mailbox unavailable" in content
+    assert content.count("E-mail non envoyé") == 1
+    filtered = coordinator_client.get(REGISTRATIONS + "?email_failed=yes").content.decode()
+    assert "Anne Le Goff" in filtered and "Yann Morvan" not in filtered
+
+
+def test_the_outbox_lists_the_failures_of_the_coordinators_poles_only(coordinator_client, pole):
+    mine = factories.RegistrationFactory(event=factories.EventFactory(pole=pole), email="anne@example.org")
+    theirs = factories.RegistrationFactory(email="yann@example.org")
+    failed_email(mine, "SMTP 550: unknown user anne")
+    failed_email(theirs, "SMTP 550: unknown user yann")
+
+    response = coordinator_client.get(
+        reverse("admin:events_emailrecord_changelist") + "?status__exact=failed"
+    )
+
+    content = response.content.decode()
+    assert response.status_code == HTTPStatus.OK
+    assert "SMTP 550: unknown user anne" in content
+    assert "yann" not in content
+
+
+def test_the_registration_list_with_failed_emails_runs_the_same_queries_for_one_or_fifty_rows(
+    coordinator_client, pole
+):
+    def queries():
+        with CaptureQueriesContext(connection) as context:
+            assert coordinator_client.get(REGISTRATIONS).status_code == HTTPStatus.OK
+        return len(context)
+
+    event = factories.EventFactory(pole=pole)
+    failed_email(factories.RegistrationFactory(event=event), "SMTP 550: no such user")
+    one = queries()
+    for _ in range(49):
+        failed_email(factories.RegistrationFactory(event=event), "SMTP 550: no such user")
+
+    assert queries() == one

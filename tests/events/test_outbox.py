@@ -165,7 +165,8 @@ def test_an_smtp_failure_is_retried_later_and_nothing_is_dropped(settings, commi
     assert record.status == EmailRecord.Status.PENDING
     assert record.attempts == 1
     assert "ConnectionRefused" in record.last_error
-    assert record.due_at > timezone.now() + timedelta(minutes=4)
+    # The first retry comes after the first step of the back-off (5 minutes), not the second.
+    assert timezone.now() + timedelta(minutes=4) < record.due_at <= timezone.now() + timedelta(minutes=5)
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     assert services.emails_send_due() == 0  # not due yet: back-off
@@ -195,6 +196,87 @@ def test_the_back_off_grows_and_is_capped():
     assert services._backoff(1) == timedelta(minutes=5)
     assert services._backoff(3) == timedelta(minutes=20)
     assert services._backoff(30) == timedelta(hours=6)
+
+
+@pytest.fixture
+def refusing_sink(settings):
+    """An SMTP server that refuses some recipients: ``refusing_sink({"x@example.org": "550 …"})``."""
+    sinks = []
+
+    def start(refuse):
+        context = smtp_sink(refuse=refuse)
+        sink, port = context.__enter__()
+        sinks.append(context)
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", port, False
+        return sink
+
+    yield start
+    for context in sinks:
+        context.__exit__(None, None, None)
+
+
+def test_a_permanent_refusal_marks_the_email_failed_with_the_reason_and_is_never_retried(refusing_sink):
+    sink = refusing_sink({"nobody@example.org": "550 5.1.1 <nobody@example.org>: mailbox unavailable"})
+    now = timezone.now()
+    event = factories.EventFactory(starts_at=now + timedelta(hours=10), capacity=None)
+    refused = confirmed(event, confirmed_at=now - timedelta(days=2), email="nobody@example.org")
+    others = [confirmed(event, confirmed_at=now - timedelta(days=2)) for _ in range(2)]
+
+    assert services.emails_send_due() == 2
+
+    record = EmailRecord.objects.get(registration=refused)
+    assert record.status == EmailRecord.Status.FAILED
+    assert "550 5.1.1 <nobody@example.org>: mailbox unavailable" in record.last_error
+    assert record.attempts == 1
+    assert sorted(sink.per_recipient()) == sorted(o.email for o in others)
+    assert sink.sessions == 1  # the refusal did not cost the batch its connection
+
+    assert services.emails_send_due(now=now + timedelta(days=2)) == 0
+    record.refresh_from_db()
+    assert record.status == EmailRecord.Status.FAILED and record.attempts == 1
+    assert "nobody@example.org" not in sink.per_recipient()
+
+
+def test_after_the_server_hangs_up_the_rest_of_the_batch_goes_over_a_new_connection(refusing_sink):
+    sink = refusing_sink({"busy@example.org": "421 4.3.2 Service shutting down, closing channel"})
+    now = timezone.now()
+    event = factories.EventFactory(starts_at=now + timedelta(hours=10), capacity=None)
+    busy = confirmed(event, confirmed_at=now - timedelta(days=2), email="busy@example.org")
+    others = [confirmed(event, confirmed_at=now - timedelta(days=2)) for _ in range(3)]
+    # The sweep sends in due order: make the refused one go first.
+    services.reminders_schedule(now=now)
+    EmailRecord.objects.filter(registration=busy).update(due_at=now - timedelta(minutes=1))
+
+    assert services.emails_send_due() == 3
+
+    assert sorted(sink.per_recipient()) == sorted(o.email for o in others)
+    assert sink.sessions == 2
+    record = EmailRecord.objects.get(registration=busy)
+    assert record.status == EmailRecord.Status.PENDING
+    assert "SMTP 421" in record.last_error
+
+
+def test_a_temporary_refusal_is_retried_with_back_off_then_failed_at_the_cut_off(refusing_sink):
+    sink = refusing_sink({"full@example.org": "452 4.2.2 <full@example.org>: mailbox full"})
+    event = factories.EventFactory(starts_at=timezone.now() + timedelta(days=30))
+    registration = factories.RegistrationFactory(event=event, email="full@example.org")
+    record = EmailRecord.objects.create(registration=registration, kind=EmailRecord.Kind.CONFIRMATION_REQUEST)
+
+    delays = []
+    now = timezone.now()
+    while record.status == EmailRecord.Status.PENDING and len(delays) <= services.MAX_ATTEMPTS:
+        services.emails_send(now=now)
+        record.refresh_from_db()
+        delays.append(record.due_at - now)
+        now = record.due_at + timedelta(seconds=1)
+
+    assert record.status == EmailRecord.Status.FAILED
+    assert record.attempts == services.MAX_ATTEMPTS
+    assert "452 4.2.2 <full@example.org>: mailbox full" in record.last_error
+    retries = [round(delay / timedelta(minutes=1)) for delay in delays[:-1]]
+    assert retries == [5, 10, 20, 40, 80, 160, 320, 360, 360][: services.MAX_ATTEMPTS - 1]
+    assert sink.messages == []
 
 
 @pytest.fixture

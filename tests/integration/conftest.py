@@ -38,8 +38,10 @@ def database_url_for_worker() -> str:
 
 
 @contextmanager
-def running_worker(extra_env: dict[str, str] | None = None, *, beat: bool = False):
-    """Start ``celery worker`` (solo pool) on the test database, wait until it is ready, stop it after."""
+def running_worker(extra_env: dict[str, str] | None = None, *, beat: bool = False, name: str = "test"):
+    """Start ``celery worker`` (solo pool) on the test database, wait until it is ready, stop it after
+    (a warm shutdown: the task it is running finishes first). Several may run at once under different
+    ``name``s."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "ess_portal.settings",
@@ -49,11 +51,17 @@ def running_worker(extra_env: dict[str, str] | None = None, *, beat: bool = Fals
         **(extra_env or {}),
     }
     command = [sys.executable, "-m", "celery", "-A", "ess_portal", "worker", "--pool=solo", "--loglevel=INFO"]
-    command += ["--without-gossip", "--without-mingle", "--without-heartbeat", "-n", f"test-{os.getpid()}@%h"]
+    command += [
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+        "-n",
+        f"{name}-{os.getpid()}@%h",
+    ]
     if beat:
         schedule = ROOT / ".pytest_cache" / f"celerybeat-{os.getpid()}"
         command += ["--beat", f"--schedule={schedule}"]
-    log_path = ROOT / ".pytest_cache" / f"celery-worker-{os.getpid()}.log"
+    log_path = ROOT / ".pytest_cache" / f"celery-{name}-{os.getpid()}.log"
     log_path.parent.mkdir(exist_ok=True)
     with open(log_path, "w+b") as log:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)

@@ -16,11 +16,12 @@ def test_a_real_worker_runs_a_task_sent_through_redis(settings):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_health_reports_the_age_of_the_last_beat_run(client):
+def test_health_reports_the_age_of_the_last_beat_run(client, settings):
+    settings.HEALTH_TOKEN = "monitoring-token"
     cache.delete(HEARTBEAT_KEY)
     with running_worker({"HEARTBEAT_SECONDS": "1"}, beat=True):
         wait_for(lambda: cache.get(HEARTBEAT_KEY), timeout=45)
-    payload = client.get("/sante/").json()
+    payload = client.get("/sante/", headers={"Authorization": "Bearer monitoring-token"}).json()
     assert payload["beat"]["status"] == "ok"
     assert payload["beat"]["age_seconds"] < 120
 

@@ -78,9 +78,11 @@ def test_the_public_site_answers_while_redis_is_down(client, public_site, redis_
 
 
 def test_health_reports_the_broker_down_but_the_site_up(client, redis_down):
-    response = client.get("/sante/")
+    with override_settings(HEALTH_TOKEN="monitoring-token"):
+        response = client.get("/sante/", headers={"Authorization": "Bearer monitoring-token"})
 
     assert response.status_code == HTTPStatus.OK
+    assert response.json()["status"] == "ok"
     assert response.json()["broker"]["status"] == "down"
 
 
