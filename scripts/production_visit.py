@@ -147,7 +147,9 @@ def check_health(visitor: Visitor, plain_http: str, token: str) -> None:
     status, headers, _body = visitor.request(plain_http + "/")
     if status != 301 or not headers["Location"].startswith("https://"):
         raise Failure(f"http:// / answered {status}, expected a redirect to https://")
-    ok("/sante/ (a status for anyone; database, broker, beat fresh with HEALTH_TOKEN), over HTTPS and plain HTTP; http:// redirects to https://")
+    ok(
+        "/sante/ (a status for anyone; database, broker, beat fresh with HEALTH_TOKEN), over HTTPS and plain HTTP; http:// redirects to https://"
+    )
 
 
 def register(visitor: Visitor, address: str) -> str:
