@@ -33,14 +33,17 @@ def instance_errors(
     exclude: Iterable[str] = (),
     constraints: bool = False,
     label: Callable[[str], str] | None = None,
+    memo: dict | None = None,
 ) -> list[str]:
     """The messages of every rule of its model that ``instance`` breaks (empty when it may be saved).
 
-    ``exclude`` names fields not to check (foreign keys the caller resolved itself — their check is one
-    query per row —, fields whose uniqueness the caller checks in bulk). ``constraints`` also validates
-    ``Meta.constraints`` other than those on excluded fields (check constraints cost one small query
-    each). Uniqueness against other rows (``validate_unique``) is left to the caller, who knows the rest
-    of the batch. ``label(field_name)`` names the column in messages (the field's verbose name by default).
+    ``exclude`` names fields not to check (foreign keys the caller resolved itself: their check is one
+    query per row). ``constraints`` also validates the ``Meta.constraints`` that do not involve excluded
+    fields, except unique ones. Uniqueness against other rows (``validate_unique``, unique constraints)
+    is left to the caller, who checks a whole batch in a few queries. A check constraint is one small
+    query (no table access); its outcome depends only on the values of the fields it names, so a batch
+    passes the same ``memo`` dict to every call and asks the database once per distinct set of values.
+    ``label(field_name)`` names the column in messages (the field's verbose name by default).
     """
     model = type(instance)
     label = label or (lambda name: field_label(model, name))
@@ -58,7 +61,10 @@ def instance_errors(
     collect(lambda: instance.clean_fields(exclude=exclude))
     collect(instance.clean)
     if constraints:
-        collect(lambda: instance.validate_constraints(exclude=exclude))
+        for model_class, model_constraints in instance.get_constraints():
+            for constraint in model_constraints:
+                if not isinstance(constraint, models.UniqueConstraint):
+                    collect(lambda c=constraint, m=model_class: _validate(c, m, instance, exclude, memo))
     return [
         message
         if name == NON_FIELD_ERRORS
@@ -66,3 +72,28 @@ def instance_errors(
         for name, messages in errors.items()
         for message in messages
     ]
+
+
+def _validate(constraint, model_class, instance, exclude: set[str], memo: dict | None) -> None:
+    """``constraint.validate()``, remembered in ``memo`` per values of the fields a check constraint names."""
+    key = None
+    if memo is not None and isinstance(constraint, models.CheckConstraint):
+        names = sorted(models.Q(constraint.condition).referenced_base_fields)
+        try:
+            values = tuple(getattr(instance, model_class._meta.get_field(name).attname) for name in names)
+            key = (model_class, constraint.name, tuple(exclude & set(names)), values)
+            hash(key)
+        except (FieldDoesNotExist, TypeError):
+            key = None
+    if key is not None and key in memo:
+        if memo[key] is not None:
+            raise memo[key]
+        return
+    try:
+        constraint.validate(model_class, instance, exclude=exclude)
+    except ValidationError as exc:
+        if key is not None:
+            memo[key] = exc
+        raise
+    if key is not None:
+        memo[key] = None
