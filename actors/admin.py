@@ -220,11 +220,7 @@ class ActorAdmin(PoleScopedAdmin):
 
     @admin.action(description=_("Approve the selected proposals (publish them)"), permissions=["change"])
     def approve_proposals(self, request, queryset):
-        pending = self._editable(request, queryset).filter(review_status=Actor.Review.PENDING)
-        count = 0
-        for actor in pending:
-            services.actor_proposal_approve(actor=actor)
-            count += 1
+        count = services.actor_proposals_approve(actors=self._editable(request, queryset))
         self.message_user(
             request,
             ngettext("%d proposal approved.", "%d proposals approved.", count) % count,

@@ -3,7 +3,7 @@
 - publication (``actors_set_published``) and attaching organisations to a pole (``actors_attach_to_pole``);
 - the CSV import of a pole's organisations (``actors_import``: parse, check every row, then write all or
   nothing) and the matching CSV export (``actors_export_rows``);
-- public proposals (``actor_propose``, ``actor_proposal_approve``, ``actor_proposal_reject``), routed to
+- public proposals (``actor_propose``, ``actor_proposals_approve``, ``actor_proposal_reject``), routed to
   the pole whose territory contains the commune (``pole_for_commune``).
 """
 
@@ -65,16 +65,27 @@ def actors_attach_to_pole(*, actors: QuerySet[Actor], poles: QuerySet[Pole]) -> 
     """Make organisations without a pole members of the one of ``poles`` whose territory contains them.
 
     Used by coordinators to adopt the suggestions of the "in my territory but not a member" filter.
-    Organisations already in a pole, or outside every given territory, are left alone.
+    Organisations already in a pole, or outside every given territory, are left alone. The territory is
+    asked once per commune and the organisations are moved with one update per pole, so selecting
+    thousands costs a few queries per commune, not per organisation.
     """
     attached = 0
     with transaction.atomic():
-        for actor in actors.filter(pole__isnull=True).select_related("commune").select_for_update():
-            pole = pole_for_commune(actor.commune, poles=poles)
+        rows = actors.filter(pole__isnull=True).select_for_update(of=("self",))
+        by_commune: dict[int, list[int]] = {}
+        for pk, commune_id in rows.values_list("pk", "commune_id"):
+            by_commune.setdefault(commune_id, []).append(pk)
+        by_pole: dict[Pole, list[int]] = {}
+        for commune in Commune.objects.filter(pk__in=by_commune):
+            pole = pole_for_commune(commune, poles=poles)
             if pole is not None:
-                actor.pole = pole
-                actor.save(update_fields=["pole", "updated_at"])
-                attached += 1
+                by_pole.setdefault(pole, []).extend(by_commune[commune.pk])
+        now = timezone.now()
+        for pole, ids in by_pole.items():
+            attached += Actor.objects.filter(pk__in=ids, pole__isnull=True).update(pole=pole, updated_at=now)
+        if attached:
+            # update() sends no signal: the public pages learn of the change here.
+            transaction.on_commit(bump_data_version)
     return attached
 
 
@@ -1069,13 +1080,19 @@ def _notify_reviewers(actor: Actor, recipients: list[str]) -> None:
     )
 
 
-def actor_proposal_approve(*, actor: Actor) -> Actor:
-    """Approve a proposal: the organisation is published."""
+def actor_proposals_approve(*, actors: QuerySet[Actor]) -> int:
+    """Approve the proposals among ``actors`` that wait for review: they are published. Returns how many.
+
+    One update whatever the number selected.
+    """
     with transaction.atomic():
-        actor.review_status = Actor.Review.APPROVED
-        actor.is_published = True
-        actor.save(update_fields=["review_status", "is_published", "updated_at"])
-    return actor
+        count = actors.filter(review_status=Actor.Review.PENDING).update(
+            review_status=Actor.Review.APPROVED, is_published=True, updated_at=timezone.now()
+        )
+        if count:
+            # update() sends no signal: the public pages learn of the change here.
+            transaction.on_commit(bump_data_version)
+    return count
 
 
 def actor_proposal_reject(*, actor: Actor, message: str = "") -> Actor:
