@@ -17,6 +17,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from itertools import islice
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -957,30 +958,61 @@ def import_job_progress(job: ImportJob) -> dict:
     }
 
 
+EXPORT_CHUNK = 2000
+
+
 def actors_export_rows(actors: QuerySet[Actor]) -> Iterable[list]:
-    """Rows for ``EXPORT_COLUMNS`` (a file the import accepts back), in a constant number of queries."""
-    queryset = actors.select_related("commune").prefetch_related("sectors").order_by("name", "pk")
-    for actor in queryset.iterator(chunk_size=500):
-        commune = actor.commune
-        yield [
-            actor.name,
-            actor.acronym,
-            actor.legal_form,
-            ", ".join(sector.name for sector in actor.sectors.all()),
-            actor.siret,
-            actor.address,
-            commune.insee_code,
-            commune.postal_code_list[0] if commune.postal_code_list else "",
-            commune.name,
-            "" if actor.latitude is None else actor.latitude,
-            "" if actor.longitude is None else actor.longitude,
-            actor.website,
-            actor.email,
-            actor.phone,
-            actor.description,
-            actor.member_since.strftime("%d/%m/%Y") if actor.member_since else "",
-            "oui" if actor.is_published else "non",
-        ]
+    """Rows for ``EXPORT_COLUMNS`` (a file the import accepts back), in a constant number of queries
+    per ``EXPORT_CHUNK`` organisations. Plain values, not model instances: an export of the whole
+    directory stays within a request."""
+    columns = (
+        "pk",
+        "name",
+        "acronym",
+        "legal_form",
+        "siret",
+        "address",
+        "commune__insee_code",
+        "commune__postal_codes",
+        "commune__name",
+        "latitude",
+        "longitude",
+        "website",
+        "email",
+        "phone",
+        "description",
+        "member_since",
+        "is_published",
+    )
+    rows = actors.order_by("name", "pk").values_list(*columns).iterator(chunk_size=EXPORT_CHUNK)
+    links = Actor.sectors.through.objects.order_by("sector__order", "sector__name")
+    while chunk := list(islice(rows, EXPORT_CHUNK)):
+        sectors: dict[int, list[str]] = {}
+        for actor_id, sector in links.filter(actor_id__in=[row[0] for row in chunk]).values_list(
+            "actor_id", "sector__name"
+        ):
+            sectors.setdefault(actor_id, []).append(sector)
+        for pk, name, acronym, legal_form, siret, address, insee, postal_codes, commune, *rest in chunk:
+            latitude, longitude, website, email, phone, description, since, published = rest
+            yield [
+                name,
+                acronym,
+                legal_form,
+                ", ".join(sectors.get(pk, ())),
+                siret,
+                address,
+                insee,
+                postal_codes.split()[0] if postal_codes.split() else "",
+                commune,
+                "" if latitude is None else latitude,
+                "" if longitude is None else longitude,
+                website,
+                email,
+                phone,
+                description,
+                since.strftime("%d/%m/%Y") if since else "",
+                "oui" if published else "non",
+            ]
 
 
 # --------------------------------------------------------------------------------------------------

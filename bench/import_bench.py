@@ -10,7 +10,8 @@ SIRET, website and email. Prints the time and the number of SQL queries of the p
 and of the confirmed import, each run as the worker's task runs it (``services.import_job_run``), in
 this process. With ``BENCH_IMPORT_WORKER=redis://…/<db>``, a real Celery worker is started on that
 broker instead and the time is measured from the upload (or the confirmation) until the job's row says
-it is done. The organisations created are deleted afterwards, so the run can be repeated.
+it is done. The organisations created are deleted afterwards, so the run can be repeated. Last, the
+CSV export of every organisation (the admin action) is timed, in this process.
 """
 
 import os
@@ -106,6 +107,26 @@ def show(label: str, elapsed: float, how: str, job: ImportJob) -> None:
     )
 
 
+def measure_export() -> None:
+    """The regional team's "Export the selected organisations (CSV)" over the whole directory."""
+    from ess_portal.admin import csv_response
+
+    queries = 0
+
+    def count(execute, sql, params, many, context):
+        nonlocal queries
+        queries += 1
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        start = time.perf_counter()
+        response = csv_response(
+            "x.csv", services.EXPORT_COLUMNS, services.actors_export_rows(Actor.objects.all())
+        )
+        elapsed = time.perf_counter() - start
+    print(f"{'CSV export, all':<20} {elapsed:6.2f} s  {queries:6d} queries  {len(response.content):,} bytes")
+
+
 def start_worker() -> subprocess.Popen:
     log = open(ROOT / ".pytest_cache" / "bench-import-worker.log", "w+b")  # noqa: SIM115
     command = [sys.executable, "-m", "celery", "-A", "ess_portal", "worker", "--pool=solo", "--loglevel=INFO"]
@@ -154,6 +175,7 @@ def main() -> None:
             in_worker("confirmed import", job, start)
         else:
             in_process("confirmed import", job)
+        measure_export()
     finally:
         if worker:
             worker.terminate()
