@@ -2,7 +2,8 @@
 
 - publication (``actors_set_published``) and attaching organisations to a pole (``actors_attach_to_pole``);
 - the CSV import of a pole's organisations (``actors_import``: parse, check every row, then write all or
-  nothing) and the matching CSV export (``actors_export_rows``);
+  nothing; run by the Celery worker through an ``ImportJob``: ``import_job_create``, ``import_job_run``)
+  and the matching CSV export (``actors_export_rows``);
 - public proposals (``actor_propose``, ``actor_proposals_approve``, ``actor_proposal_reject``), routed to
   the pole whose territory contains the commune (``pole_for_commune``).
 """
