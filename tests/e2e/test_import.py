@@ -1,7 +1,8 @@
 """The CSV import in a real browser, as the coordinator of one pole, with a real Celery worker: upload a
 file of 5,000 rows, watch the progress bar move until the preview appears, reload the page midway (the
 progress is still there: it is in the database), confirm, and read the report. No policy violation or
-console error on the way (the progress script is a static file: the CSP forbids inline scripts)."""
+console error on the way (the progress script is a static file: the CSP forbids inline scripts), and no
+WCAG 2.1 A/AA violation on the upload, progress and preview pages."""
 
 import re
 
@@ -11,6 +12,7 @@ from playwright.sync_api import expect
 from actors.models import Actor, ImportJob
 from poles.management.commands.setup_roles import roles_setup
 from tests import factories
+from tests.e2e.conftest import axe_violations
 from tests.integration.conftest import running_worker
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.integration]
@@ -59,6 +61,7 @@ def test_a_coordinator_uploads_watches_the_progress_reloads_confirms_and_reads_t
 
     with running_worker():
         page.goto(f"{live_server.url}/admin/actors/actor/importer/")
+        assert axe_violations(page) == []
         page.set_input_files(
             "#id_file", files=[{"name": "membres.csv", "mimeType": "text/csv", "buffer": csv_file()}]
         )
@@ -73,6 +76,7 @@ def test_a_coordinator_uploads_watches_the_progress_reloads_confirms_and_reads_t
             "() => { const p = document.querySelector('progress'); return p && p.value > 0; }", timeout=60_000
         )
         before = progress_value(page)
+        assert axe_violations(page) == []  # the progress bar is named and described
 
         page.reload()  # midway (5,000 rows take seconds): the progress comes back from the database
         assert progress_value(page) >= before > 0
@@ -82,6 +86,7 @@ def test_a_coordinator_uploads_watches_the_progress_reloads_confirms_and_reads_t
         expect(page.locator("#result_list tbody tr")).to_have_count(ROWS)
         assert not Actor.objects.exists()
 
+        assert axe_violations(page) == []
         page.get_by_role("button", name="Confirmer l’import").click()
         expect(
             page.get_by_text(f"Import terminé dans {pole} : {ROWS} créée(s), 0 mise(s) à jour.")
