@@ -223,6 +223,53 @@ def test_two_workers_given_the_same_confirmed_job_at_once_write_it_once(redon):
     assert (job.status, job.attempts, job.report["created"]) == ("done", 1, 300)
 
 
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_poles_importing_the_same_new_siret_at_once_leave_one_organisation_with_it(redon):
+    number = siret("7328293200007")
+    jobs = []
+    for name in ("Alpha", "Bravo"):
+        pole = factories.PoleFactory(name=f"Pôle {name}")
+        rows = (
+            "".join(f"{name} {n};;;;;;35236;;;;;;\n" for n in range(200))
+            + f"Même SIRET;;;;{number};;35236;;;;;;\n"
+        )
+        jobs.append(
+            ImportJob.objects.create(
+                pole=pole,
+                created_by=factories.make_coordinator(pole),
+                file_name="f.csv",
+                content=(HEADER + rows).encode(),
+                stage="import",
+            )
+        )
+    barrier = threading.Barrier(2)
+
+    def worker(job):
+        try:
+            barrier.wait()
+            services.import_job_run(job_id=job.pk)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(job,)) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+
+    reports = sorted((job.report for job in ImportJob.objects.all()), key=lambda r: r["written"])
+    assert [r["written"] for r in reports] == [False, True]
+    # The loser either checked before the winner wrote (its insert then meets the unique constraint) or
+    # after (its row then matches the other pole's organisation): nothing of it is written either way.
+    loser = reports[0]
+    assert loser["file_errors"] == [str(services.IMPORT_CHANGED)] or loser["rows"][-1]["errors"] == [
+        str(services.IMPORT_CONFLICT)
+    ]
+    assert Actor.objects.filter(siret=number).count() == 1
+    assert Actor.objects.count() == 201  # all of one file, nothing of the other
+
+
 def test_a_job_published_while_the_broker_is_down_is_handed_again_by_the_sweep(
     coordinator_client, pole_a, redon, broker_down, django_capture_on_commit_callbacks
 ):
