@@ -326,22 +326,10 @@ IMPORT_CHANGED = gettext_lazy(
     "The organisations changed while importing (a SIRET or name is now taken): nothing was written."
 )
 
-#: The columns an import writes (beside the pole, the slug of new organisations and the search text).
-IMPORT_FIELDS = (
-    "name",
-    "acronym",
-    "legal_form",
-    "siret",
-    "commune",
-    "address",
-    "latitude",
-    "longitude",
-    "website",
-    "email",
-    "phone",
-    "description",
-    "member_since",
-    "is_published",
+#: The fields an import writes (beside the pole, the slug of new organisations and the search text):
+#: the columns of the file that are fields of the model.
+IMPORT_FIELDS = tuple(
+    name for name in EXPORT_COLUMNS if name in {f.name for f in Actor._meta.concrete_fields}
 )
 
 

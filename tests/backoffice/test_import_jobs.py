@@ -8,7 +8,6 @@ eager, as with ``make run`` (``eager_celery``). A real worker on Redis runs them
 ``tests/integration/test_import_worker.py``, a browser drives the pages in ``tests/e2e/test_import.py``."""
 
 import re
-import socket
 import threading
 from datetime import timedelta
 from http import HTTPStatus
@@ -24,6 +23,7 @@ from actors.models import Actor, ImportJob
 from ess_portal.celery import app as celery_app
 from tests import factories
 from tests.backoffice.test_import import HEADER, siret
+from tests.events.test_outbox import dead_broker  # noqa: F401 - the fixture: a broker where nothing listens
 
 pytestmark = pytest.mark.django_db
 
@@ -44,26 +44,6 @@ def eager_celery():
     celery_app.conf.task_always_eager = previous
 
 
-def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture
-def broker_down():
-    """The broker is a port where nothing listens: publishing a task fails for real."""
-    previous = (celery_app.conf.task_always_eager, celery_app.conf.broker_url)
-    celery_app.conf.task_always_eager = False
-    celery_app.conf.broker_url = f"redis://127.0.0.1:{closed_port()}/0"
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
-    yield
-    celery_app.conf.task_always_eager, celery_app.conf.broker_url = previous
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
-
-
 def upload(client, pole, content: bytes, name="membres.csv"):
     return client.post(
         reverse("admin:actors_actor_import"),
@@ -78,6 +58,13 @@ def job_url(job, name="import_job"):
 def run_worker(job):
     """What the worker does with the message the upload (or the confirmation) published."""
     return tasks.run_import_job(job.pk)
+
+
+def previewed(pole, user, text: str) -> ImportJob:
+    """A job for ``text`` uploaded by ``user``, which the worker has previewed."""
+    job = services.import_job_create(pole=pole, user=user, file_name="f.csv", content=text.encode())
+    run_worker(job)
+    return job
 
 
 def test_upload_preview_confirm_and_report_with_eager_celery(
@@ -270,8 +257,9 @@ def test_two_poles_importing_the_same_new_siret_at_once_leave_one_organisation_w
     assert Actor.objects.count() == 201  # all of one file, nothing of the other
 
 
+@pytest.mark.usefixtures("dead_broker")
 def test_a_job_published_while_the_broker_is_down_is_handed_again_by_the_sweep(
-    coordinator_client, pole_a, redon, broker_down, django_capture_on_commit_callbacks
+    coordinator_client, pole_a, redon, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         response = upload(coordinator_client, pole_a, ROWS.encode())
@@ -364,13 +352,7 @@ def test_an_unexpected_error_in_the_worker_fails_the_job_with_a_message_and_writ
 
 
 def test_a_preview_with_errors_cannot_be_confirmed(coordinator_client, pole_a, coordinator, redon):
-    job = services.import_job_create(
-        pole=pole_a,
-        user=coordinator,
-        file_name="f.csv",
-        content=(HEADER + "Bonne;;;;;;35236;;;;;;\nMauvaise;;;;;;00000;;;;;;\n").encode(),
-    )
-    run_worker(job)
+    job = previewed(pole_a, coordinator, HEADER + "Bonne;;;;;;35236;;;;;;\nMauvaise;;;;;;00000;;;;;;\n")
     page = coordinator_client.get(job_url(job)).content.decode()
     assert "00000" in page and 'name="confirm"' not in page
 
@@ -382,8 +364,7 @@ def test_a_preview_with_errors_cannot_be_confirmed(coordinator_client, pole_a, c
 
 
 def test_a_preview_left_unconfirmed_for_a_week_loses_its_file(pole_a, coordinator, redon):
-    job = services.import_job_create(pole=pole_a, user=coordinator, file_name="f.csv", content=ROWS.encode())
-    run_worker(job)
+    job = previewed(pole_a, coordinator, ROWS)
 
     services.import_jobs_requeue(
         now=timezone.now() + services.IMPORT_JOB_KEEP_UNCONFIRMED + timedelta(hours=1)
@@ -470,11 +451,5 @@ def test_the_list_of_imports_shows_the_pole_s_jobs_and_opens_their_page(
 def test_the_preview_says_which_rows_join_the_pole(coordinator_client, pole_a, coordinator, redon):
     pole_a.communes.add(redon)
     factories.ActorFactory(pole=None, name="Sans Pôle", commune=redon, siret=siret("7328293200007"))
-    job = services.import_job_create(
-        pole=pole_a,
-        user=coordinator,
-        file_name="f.csv",
-        content=(HEADER + "Sans Pôle;;;;;;35236;;;;;;\n").encode(),
-    )
-    run_worker(job)
+    job = previewed(pole_a, coordinator, HEADER + "Sans Pôle;;;;;;35236;;;;;;\n")
     assert "à mettre à jour, rejoint le pôle" in coordinator_client.get(job_url(job)).content.decode()
