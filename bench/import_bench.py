@@ -116,19 +116,11 @@ def measure_export() -> None:
     """The regional team's "Export the selected organisations (CSV)" over the whole directory."""
     from ess_portal.admin import csv_response
 
-    queries = 0
-
-    def count(execute, sql, params, many, context):
-        nonlocal queries
-        queries += 1
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(count):
-        start = time.perf_counter()
-        response = csv_response(
+    elapsed, queries, response = counted(
+        lambda: csv_response(
             "x.csv", services.EXPORT_COLUMNS, services.actors_export_rows(Actor.objects.all())
         )
-        elapsed = time.perf_counter() - start
+    )
     print(f"{'CSV export, all':<20} {elapsed:6.2f} s  {queries:6d} queries  {len(response.content):,} bytes")
 
 
