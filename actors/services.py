@@ -668,14 +668,27 @@ def _write_rows(report: ImportReport) -> None:
         )
         if attached != len(adopted):
             raise _Changed
-    changed = []
+    # Only what changed is written, grouped by the fields that changed: bulk_update builds a CASE per
+    # field and row, and a file exported then imported back changes little.
+    names = (*IMPORT_FIELDS, "pole", "search_text")
+    attnames = [Actor._meta.get_field(name).attname for name in names]
+    by_fields: dict[tuple[str, ...], list[Actor]] = {}
     for row in updates:
         actor = current[row.existing.pk]
+        before = [getattr(actor, attname) for attname in attnames]
         _apply(actor, row.values)
-        actor.pole, actor.updated_at = pole, now
+        actor.pole = pole
         actor.search_text = actor.build_search_text(row.values["commune"].name)
-        changed.append(actor)
-    Actor.objects.bulk_update(changed, [*IMPORT_FIELDS, "pole", "search_text", "updated_at"], batch_size=500)
+        fields = tuple(
+            name
+            for name, attname, old in zip(names, attnames, before, strict=True)
+            if getattr(actor, attname) != old
+        )
+        if fields:
+            actor.updated_at = now
+            by_fields.setdefault(fields, []).append(actor)
+    for fields, actors in by_fields.items():
+        Actor.objects.bulk_update(actors, [*fields, "updated_at"], batch_size=500)
 
     taken = set(Actor.objects.values_list("slug", flat=True))
     created = []
