@@ -8,15 +8,15 @@ pole" action. Organisations of other poles are never shown. Regional staff see e
 
 from __future__ import annotations
 
-import base64
-
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Value
 from django.db.models.functions import StrIndex, Substr
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -25,9 +25,7 @@ from poles.models import Commune, Pole
 
 from . import services
 from .forms import ActorAdminForm, ActorImportForm, ProposalRejectForm
-from .models import Actor, Sector
-
-IMPORT_SESSION_KEY = "actors_import"
+from .models import Actor, ImportJob, Sector
 
 
 @admin.register(Sector)
@@ -222,11 +220,7 @@ class ActorAdmin(PoleScopedAdmin):
 
     @admin.action(description=_("Approve the selected proposals (publish them)"), permissions=["change"])
     def approve_proposals(self, request, queryset):
-        pending = self._editable(request, queryset).filter(review_status=Actor.Review.PENDING)
-        count = 0
-        for actor in pending:
-            services.actor_proposal_approve(actor=actor)
-            count += 1
+        count = services.actor_proposals_approve(actors=self._editable(request, queryset))
         self.message_user(
             request,
             ngettext("%d proposal approved.", "%d proposals approved.", count) % count,
@@ -295,62 +289,125 @@ class ActorAdmin(PoleScopedAdmin):
                 self.admin_site.admin_view(self.import_view),
                 name="actors_actor_import",
             ),
+            path(
+                "importer/<int:job_id>/",
+                self.admin_site.admin_view(self.import_job_view),
+                name="actors_actor_import_job",
+            ),
+            path(
+                "importer/<int:job_id>/etat/",
+                self.admin_site.admin_view(self.import_status_view),
+                name="actors_actor_import_status",
+            ),
         ]
         return extra + super().get_urls()
 
     def import_view(self, request):
-        """Upload a CSV, preview every row (to create, to update, in error), then confirm without re-upload."""
+        """Upload a CSV file: it is kept as an import job, previewed by the worker, then confirmed."""
         if not self.has_add_permission(request):
             raise PermissionDenied
+        form = ActorImportForm(request.POST or None, request.FILES or None, user=request.user)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            job = services.import_job_create(
+                pole=form.cleaned_data["pole"],
+                user=request.user,
+                file_name=upload.name,
+                content=upload.read(),
+            )
+            return HttpResponseRedirect(reverse("admin:actors_actor_import_job", args=[job.pk]))
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": gettext("Import organisations from a CSV file"),
             "columns": services.EXPORT_COLUMNS,
             "max_mb": services.IMPORT_MAX_BYTES // (1024 * 1024),
+            "form": form,
+            "recent_jobs": ImportJob.objects.for_user(request.user)
+            .select_related("pole")
+            .defer("content", "report")[:5],
         }
-        if request.method == "POST" and "confirm" in request.POST:
-            return self._import_confirm(request, context)
-        form = ActorImportForm(request.POST or None, request.FILES or None, user=request.user)
-        if request.method == "POST" and form.is_valid():
-            pole = form.cleaned_data["pole"]
-            data = form.cleaned_data["file"].read()
-            report = services.actors_import(pole=pole, file=data, user=request.user, dry_run=True)
-            if report.file_errors:
-                for error in report.file_errors:
-                    form.add_error("file", error)
-            else:
-                request.session[IMPORT_SESSION_KEY] = {
-                    "pole": pole.pk,
-                    "name": form.cleaned_data["file"].name,
-                    "data": base64.b64encode(data).decode("ascii"),
-                }
-                context.update(report=report, file_name=form.cleaned_data["file"].name)
-                return TemplateResponse(request, "admin/actors/actor/import_preview.html", context)
-        context["form"] = form
         return TemplateResponse(request, "admin/actors/actor/import_form.html", context)
 
-    def _import_confirm(self, request, context):
-        stored = request.session.get(IMPORT_SESSION_KEY)
-        pole = Pole.objects.for_user(request.user).filter(pk=(stored or {}).get("pole")).first()
-        if not stored or pole is None:
-            self.message_user(request, gettext("The import expired: upload the file again."), messages.ERROR)
-            return HttpResponseRedirect(reverse("admin:actors_actor_import"))
-        report = services.actors_import(
-            pole=pole, file=base64.b64decode(stored["data"]), user=request.user, dry_run=False
-        )
-        if not report.written:
-            context.update(report=report, file_name=stored["name"])
-            return TemplateResponse(request, "admin/actors/actor/import_preview.html", context)
-        del request.session[IMPORT_SESSION_KEY]
-        self.message_user(
-            request,
-            gettext("Import done into %(pole)s: %(created)d created, %(updated)d updated.")
-            % {"pole": pole, "created": report.created, "updated": report.updated},
-            messages.SUCCESS,
-        )
-        return HttpResponseRedirect(reverse("admin:actors_actor_changelist") + f"?pole__id__exact={pole.pk}")
+    def _import_job(self, request, job_id, *, status_only=False):
+        """The import job ``job_id`` if it belongs to one of the user's poles (else 404)."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        jobs = ImportJob.objects.for_user(request.user)
+        if status_only:  # polled every second: neither the file nor the report
+            jobs = jobs.only("pole", "stage", "status", "progress_done", "progress_total", "enqueued_at")
+        else:
+            jobs = jobs.select_related("pole", "created_by")
+        return get_object_or_404(jobs, pk=job_id)
+
+    def import_job_view(self, request, job_id):
+        """An import job's page: its progress while the worker runs, then the preview (with the
+        confirmation) or the import's report. POST ``confirm`` hands the previewed file to the worker."""
+        job = self._import_job(request, job_id)
+        url = reverse("admin:actors_actor_import_job", args=[job.pk])
+        if request.method == "POST":
+            if "confirm" in request.POST and not services.import_job_confirm(job=job):
+                self.message_user(
+                    request,
+                    gettext(
+                        "This import cannot be confirmed (already confirmed, rows in error, or expired)."
+                    ),
+                    messages.ERROR,
+                )
+            return HttpResponseRedirect(url)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": gettext("Import of “%(name)s”") % {"name": job.file_name},
+            "job": job,
+            "report": job.report if job.finished else None,
+            "progress": services.import_job_progress(job),
+            "status_url": reverse("admin:actors_actor_import_status", args=[job.pk]),
+            "can_confirm": job.finished
+            and job.stage == ImportJob.Stage.PREVIEW
+            and bool((job.report or {}).get("ok"))
+            and bool(job.content),
+        }
+        return TemplateResponse(request, "admin/actors/actor/import_job.html", context)
+
+    def import_status_view(self, request, job_id):
+        """The JSON status the job's page polls (its progress bar); re-sends a job left waiting."""
+        job = self._import_job(request, job_id, status_only=True)
+        if services.import_job_nudge(job=job):
+            job.refresh_from_db(fields=["stage", "status", "progress_done", "progress_total"])
+        return JsonResponse(services.import_job_progress(job))
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {**(extra_context or {}), "can_import": self.has_add_permission(request)}
         return super().changelist_view(request, extra_context)
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(PoleScopedAdmin):
+    """The CSV imports of the user's poles, read-only: who uploaded what, and how it ended. Each row
+    opens the import's own page (progress, preview or report)."""
+
+    list_display = ["created_at", "file_name", "pole", "created_by", "stage", "status", "outcome"]
+    list_display_links = None
+    list_filter = ["status", "stage", "pole"]
+    list_select_related = ["pole", "created_by"]
+    search_fields = ["file_name"]
+    date_hierarchy = "created_at"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("content", "report")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        job = self.get_object(request, object_id)  # 404 outside the user's poles
+        return HttpResponseRedirect(reverse("admin:actors_actor_import_job", args=[job.pk]))
+
+    @admin.display(description=_("result"))
+    def outcome(self, obj):
+        url = reverse("admin:actors_actor_import_job", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, gettext("See the import"))

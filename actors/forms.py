@@ -12,7 +12,7 @@ from ess_portal.text import compact
 from poles.models import Commune, Pole
 
 from .models import Actor, LegalForm, Sector
-from .services import IMPORT_MAX_BYTES
+from .services import IMPORT_MAX_BYTES, ImportFileRefused, decode_csv
 from .validators import normalize_siret, validate_siret
 
 
@@ -75,6 +75,14 @@ class ActorImportForm(forms.Form):
                 _("The file is too big: at most %(size)s MB.") % {"size": IMPORT_MAX_BYTES // (1024 * 1024)},
                 code="size",
             )
+        # What can be told at once (a binary file, an unknown encoding) is; the rows are the worker's.
+        upload.seek(0)
+        try:
+            decode_csv(upload.read())
+        except ImportFileRefused as exc:
+            raise ValidationError(str(exc), code="unreadable") from exc
+        finally:
+            upload.seek(0)
         return upload
 
 

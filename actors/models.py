@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
@@ -204,3 +205,68 @@ class Actor(Located, TimeStamped):
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "search_text"}
         super().save(*args, **kwargs)
+
+
+class ImportJobQuerySet(PoleScopedQuerySet):
+    def unfinished(self):
+        return self.filter(status__in=[ImportJob.Status.QUEUED, ImportJob.Status.RUNNING])
+
+
+class ImportJob(TimeStamped):
+    """One uploaded CSV file of organisations, previewed then imported by the Celery worker.
+
+    The upload is kept here (not in the session) so that the preview and the import run in the worker,
+    their progress and report survive a page reload and a broker outage, and the report stays
+    afterwards. ``stage`` says what the worker does with it (``preview``: a dry run; ``import``: the
+    confirmed, all-or-nothing write) and ``status`` how far it got. The file's content is emptied once
+    it is imported; the report is kept. See ``actors.services`` ("Import jobs").
+    """
+
+    class Stage(models.TextChoices):
+        PREVIEW = "preview", _("preview")
+        IMPORT = "import", _("import")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("waiting for the worker")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    pole = models.ForeignKey(
+        Pole, verbose_name=_("pole"), on_delete=models.CASCADE, related_name="import_jobs"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    language = models.CharField(_("language"), max_length=10, blank=True, editable=False)
+    file_name = models.CharField(_("file"), max_length=255)
+    content = models.BinaryField(_("content"), blank=True, editable=False)
+    stage = models.CharField(_("stage"), max_length=10, choices=Stage.choices, default=Stage.PREVIEW)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress_done = models.PositiveIntegerField(_("rows checked"), default=0)
+    progress_total = models.PositiveIntegerField(_("rows"), default=0)
+    report = models.JSONField(_("report"), null=True, blank=True, editable=False)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0, editable=False)
+    enqueued_at = models.DateTimeField(_("handed to the worker"), null=True, blank=True, editable=False)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    objects = ImportJobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("CSV import")
+        verbose_name_plural = _("CSV imports")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "enqueued_at"], name="actors_importjob_status")]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.pole})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from actors.models import Sector
 from actors.validators import luhn_ok
+from ess_portal.validation import instance_errors
 
 from .models import Commune, Epci
 from .services_backoffice import poles_outline_refresh
@@ -298,13 +299,24 @@ def _clean_commune(raw: dict, epci_sirens: set[str]) -> dict:
     }
 
 
-def _validated_rows(parsed: _ParsedFile, key: str, clean, errors: list[RowError]) -> list[dict]:
+def _column(name: str) -> str:
+    return _("column “%(name)s”") % {"name": name}
+
+
+def _validated_rows(parsed: _ParsedFile, key: str, clean, model, errors: list[RowError]) -> list[dict]:
+    """The rows of ``parsed`` that ``clean`` accepts and whose values fit ``model``'s fields (lengths,
+    choices, validators: the model's own validation, so that nothing is cut or refused on write)."""
+    fields = {f.name for f in model._meta.concrete_fields}
     rows, seen = [], {}
     for line, raw in parsed.rows:
         try:
             row = clean(raw)
         except ValueError as exc:
             errors.append(RowError(parsed.name, line, str(exc)))
+            continue
+        problems = instance_errors(model(**{k: v for k, v in row.items() if k in fields}), label=_column)
+        if problems:
+            errors.extend(RowError(parsed.name, line, problem) for problem in problems)
             continue
         if row[key] in seen:
             errors.append(
@@ -365,7 +377,8 @@ def reference_data_load(
 
     Idempotent with update-or-create semantics keyed on the SIREN and the INSEE code: rows are created when
     missing and updated when they differ; nothing is deleted (organisations and events refer to
-    communes). All-or-nothing: both files are validated first and any bad row raises
+    communes). All-or-nothing: both files are validated first — formats, then every value against its
+    model field (``ess_portal.validation``: lengths, choices, ranges) — and any bad row raises
     ``ReferenceDataError`` listing every bad row with its line number, before a single write; the writes
     then run in one transaction. When communes changed (one may have changed intercommunality, and so
     territory), the poles' outlines are derived again after commit.
@@ -373,9 +386,11 @@ def reference_data_load(
     errors: list[RowError] = []
     epci_file = _read_csv(Path(epcis_path), EPCI_COLUMNS, errors)
     commune_file = _read_csv(Path(communes_path), COMMUNE_COLUMNS, errors)
-    epcis = _validated_rows(epci_file, "siren", _clean_epci, errors)
+    epcis = _validated_rows(epci_file, "siren", _clean_epci, Epci, errors)
     sirens = {row["siren"] for row in epcis} | {raw["siren"] for _line, raw in epci_file.rows}
-    communes = _validated_rows(commune_file, "insee_code", lambda raw: _clean_commune(raw, sirens), errors)
+    communes = _validated_rows(
+        commune_file, "insee_code", lambda raw: _clean_commune(raw, sirens), Commune, errors
+    )
     if errors:
         raise ReferenceDataError(errors)
 

@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 from django.utils.text import slugify
 
-from actors.models import Actor, LegalForm, Sector
+from actors.models import Actor, ImportJob, LegalForm, Sector
 from events.models import Event, Registration, Workshop
 from poles.models import COORDINATOR_GROUP, REGIONAL_GROUP, Commune, Epci, Partner, Pole, Support
 
@@ -106,6 +106,16 @@ class ActorFactory(factory.django.DjangoModelFactory):
     def sectors(self, create, extracted, **kwargs):
         if create and extracted:
             self.sectors.set(extracted)
+
+
+class ImportJobFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ImportJob
+
+    pole = factory.SubFactory(PoleFactory)
+    created_by = factory.SubFactory(UserFactory)
+    file_name = factory.Sequence(lambda n: f"membres-{n}.csv")
+    content = b"name;insee_code\nLes Castors;35236\n"
 
 
 class WorkshopFactory(factory.django.DjangoModelFactory):

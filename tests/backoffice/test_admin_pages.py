@@ -45,6 +45,7 @@ ROW_FACTORIES = {
     "poles.partner": lambda n: factories.PartnerFactory(),
     "actors.sector": lambda n: factories.SectorFactory(),
     "actors.actor": lambda n: factories.ActorFactory(sectors=[factories.SectorFactory()]),
+    "actors.importjob": lambda n: factories.ImportJobFactory(),
     "events.workshop": lambda n: factories.WorkshopFactory(),
     "events.event": lambda n: factories.EventFactory(),
     "events.registration": lambda n: factories.RegistrationFactory(),

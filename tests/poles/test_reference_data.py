@@ -206,3 +206,56 @@ def test_a_missing_file_is_reported(tmp_path):
 
     assert "fichier introuvable" in str(caught.value)
     assert counts() == (0, 0, 0)
+
+
+def _long_postal_codes():
+    codes = " ".join(f"{29000 + n:05d}" for n in range(30))  # 30 codes: 179 characters
+    assert len(codes) == 179
+    return codes
+
+
+@pytest.mark.parametrize(
+    ("values", "column"),
+    [
+        ({"name": "R" * 300}, "colonne « name » : "),
+        ({"postal_codes": _long_postal_codes()}, "colonne « postal_codes » : "),
+    ],
+    ids=["name", "postal-codes"],
+)
+def test_an_over_long_value_is_refused_on_update_with_its_line_and_nothing_changes(tmp_path, values, column):
+    load()
+    before = Commune.objects.values_list("name", "postal_codes").get(insee_code="35238")
+
+    with pytest.raises(CommandError) as caught:
+        load(communes=str(communes_file(tmp_path, _set("35238", **values))))
+
+    message = str(caught.value)
+    assert caught.value.returncode == 2
+    assert f"communes.csv, ligne {_line_of('35238')} : " in message
+    assert column in message
+    assert "au plus" in message
+    assert Commune.objects.values_list("name", "postal_codes").get(insee_code="35238") == before
+
+
+def test_an_over_long_value_in_a_new_row_is_refused_before_anything_is_written(tmp_path):
+    path = communes_file(tmp_path, _set("35238", name="R" * 201))
+
+    with pytest.raises(CommandError) as caught:
+        load(communes=str(path))
+
+    assert f"communes.csv, ligne {_line_of('35238')} : " in str(caught.value)
+    assert caught.value.returncode == 2
+    assert counts() == (0, 0, 0)
+
+
+def test_an_over_long_epci_name_is_refused(tmp_path):
+    fieldnames, rows = read_rows(EPCIS_CSV)
+    rows[2]["name"] = "Communauté " * 30
+    path = write_rows(tmp_path / "epci.csv", fieldnames, rows)
+
+    with pytest.raises(CommandError) as caught:
+        load(epcis=str(path))
+
+    assert "epci.csv, ligne 4 : " in str(caught.value)
+    assert "au plus 200 caractères" in str(caught.value)
+    assert counts() == (0, 0, 0)
