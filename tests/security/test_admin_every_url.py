@@ -49,7 +49,7 @@ from django.urls import URLPattern, URLResolver, reverse
 from django.urls.resolvers import RegexPattern, RoutePattern
 from django.utils import timezone
 
-from actors.models import Actor, Sector
+from actors.models import Actor, ImportJob, Sector
 from ess_portal.admin import PoleScopedAdmin
 from events.models import EmailRecord, Event, Registration, Workshop
 from poles.management.commands.setup_roles import roles_setup
@@ -186,7 +186,14 @@ def _pole_side(pole, word, epci, commune):
     )
     confirmed.organisation = published
     confirmed.save()
-    return [published, unpublished, proposal, workshop, event, draft, session, confirmed, pending]
+    job = factories.ImportJobFactory(
+        pole=pole,
+        file_name=f"membres-{word.lower()}.csv",
+        content=f"name;insee_code\nImportée {word};35236\n".encode(),
+        status=ImportJob.Status.DONE,
+        report={"rows": [{"line": 2, "name": f"Importée {word}", "errors": []}]},
+    )
+    return [published, unpublished, proposal, workshop, event, draft, session, confirmed, pending, job]
 
 
 @pytest.fixture
@@ -304,6 +311,10 @@ def _to_fields(model) -> list[str]:
     return names
 
 
+#: URL parameters named after a model by another name than its own: ``<int:job_id>`` is an ImportJob.
+PARAMETER_MODELS = {"job": "importjob"}
+
+
 def fillings(route: Route) -> list[tuple[dict[str, str], models.Model | None]] | str:
     """The values of ``route``'s parameters to walk, each with the row it names; or why it cannot."""
     params = set(route.parameters)
@@ -317,6 +328,7 @@ def fillings(route: Route) -> list[tuple[dict[str, str], models.Model | None]] |
             model = model_admin.model
         elif name is not None:
             stem = re.sub(r"_(id|pk)$", "", name)
+            stem = PARAMETER_MODELS.get(stem, stem)
             model = next((m for m in admin.site._registry if m._meta.model_name == stem), None)
         if model is None:
             return f"parameters {sorted(params)} name no registered model: teach fillings() what they mean"
