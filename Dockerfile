@@ -15,6 +15,7 @@ RUN apt-get update \
 
 WORKDIR /app
 COPY pyproject.toml README.md ./
+COPY core core
 COPY ess_portal ess_portal
 COPY poles poles
 COPY actors actors

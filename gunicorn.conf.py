@@ -13,12 +13,12 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ess_portal.settings")
 
 class ClientAddressLogger(Logger):
     """gunicorn's logger whose ``%(h)s`` (the first field of an access log line) is the client's
-    address read as ``CLIENT_IP_HEADER`` says (``ess_portal.client_ip``), not always the proxy's."""
+    address read as ``CLIENT_IP_HEADER`` says (``core.client_ip``), not always the proxy's."""
 
     def atoms(self, resp, req, environ, request_time):
         from django.conf import settings
 
-        from ess_portal.client_ip import address_from
+        from core.client_ip import address_from
 
         atoms = super().atoms(resp, req, environ, request_time)
         atoms["h"] = address_from(environ, settings.CLIENT_IP_HEADER) or "-"

@@ -20,10 +20,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from ess_portal.admin import PoleScopedAdmin, allowed_pole_ids, csv_response
+from actors.services import csv_format, exports, import_jobs, proposals, publication
+from core.csv_export import csv_response
+from poles.admin_scoping import PoleScopedAdmin, allowed_pole_ids
 from poles.models import Commune, Pole
 
-from . import services
 from .forms import ActorAdminForm, ActorImportForm, ProposalRejectForm
 from .models import Actor, ImportJob, Sector
 
@@ -38,7 +39,7 @@ class SectorAdmin(admin.ModelAdmin):
 
 def _folded_name():
     """The folded name (no case, accents or separators): the first word of ``search_text``, which is
-    ``ess_portal.text.compact(name, acronym, description, commune)`` and so never lacks a space."""
+    ``core.text.compact(name, acronym, description, commune)`` and so never lacks a space."""
     return Substr("search_text", 1, StrIndex("search_text", Value(" ")) - 1)
 
 
@@ -202,7 +203,7 @@ class ActorAdmin(PoleScopedAdmin):
 
     @admin.action(description=_("Publish the selected organisations"), permissions=["change"])
     def publish(self, request, queryset):
-        count = services.actors_set_published(actors=self._editable(request, queryset), published=True)
+        count = publication.actors_set_published(actors=self._editable(request, queryset), published=True)
         self.message_user(
             request,
             ngettext("%d organisation published.", "%d organisations published.", count) % count,
@@ -211,7 +212,7 @@ class ActorAdmin(PoleScopedAdmin):
 
     @admin.action(description=_("Unpublish the selected organisations"), permissions=["change"])
     def unpublish(self, request, queryset):
-        count = services.actors_set_published(actors=self._editable(request, queryset), published=False)
+        count = publication.actors_set_published(actors=self._editable(request, queryset), published=False)
         self.message_user(
             request,
             ngettext("%d organisation unpublished.", "%d organisations unpublished.", count) % count,
@@ -220,7 +221,7 @@ class ActorAdmin(PoleScopedAdmin):
 
     @admin.action(description=_("Approve the selected proposals (publish them)"), permissions=["change"])
     def approve_proposals(self, request, queryset):
-        count = services.actor_proposals_approve(actors=self._editable(request, queryset))
+        count = proposals.actor_proposals_approve(actors=self._editable(request, queryset))
         self.message_user(
             request,
             ngettext("%d proposal approved.", "%d proposals approved.", count) % count,
@@ -235,7 +236,7 @@ class ActorAdmin(PoleScopedAdmin):
             if form.is_valid():
                 count = 0
                 for actor in pending:
-                    services.actor_proposal_reject(actor=actor, message=form.cleaned_data["message"])
+                    proposals.actor_proposal_reject(actor=actor, message=form.cleaned_data["message"])
                     count += 1
                 self.message_user(
                     request,
@@ -265,7 +266,7 @@ class ActorAdmin(PoleScopedAdmin):
         if not self.has_change_permission(request):
             self.message_user(request, gettext("You cannot change organisations."), messages.ERROR)
             return
-        count = services.actors_attach_to_pole(
+        count = publication.actors_attach_to_pole(
             actors=Actor.objects.filter(pk__in=queryset.values("pk")),
             poles=Pole.objects.for_user(request.user),
         )
@@ -277,8 +278,8 @@ class ActorAdmin(PoleScopedAdmin):
 
     @admin.action(description=_("Export the selected organisations (CSV)"), permissions=["view"])
     def export_csv(self, request, queryset):
-        rows = services.actors_export_rows(self._editable(request, queryset))
-        return csv_response("organisations.csv", services.EXPORT_COLUMNS, rows)
+        rows = exports.actors_export_rows(self._editable(request, queryset))
+        return csv_response("organisations.csv", csv_format.EXPORT_COLUMNS, rows)
 
     # ---------------------------------------------------------------- CSV import: upload, preview, confirm
 
@@ -309,7 +310,7 @@ class ActorAdmin(PoleScopedAdmin):
         form = ActorImportForm(request.POST or None, request.FILES or None, user=request.user)
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
-            job = services.import_job_create(
+            job = import_jobs.import_job_create(
                 pole=form.cleaned_data["pole"],
                 user=request.user,
                 file_name=upload.name,
@@ -320,8 +321,8 @@ class ActorAdmin(PoleScopedAdmin):
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": gettext("Import organisations from a CSV file"),
-            "columns": services.EXPORT_COLUMNS,
-            "max_mb": services.IMPORT_MAX_BYTES // (1024 * 1024),
+            "columns": csv_format.EXPORT_COLUMNS,
+            "max_mb": csv_format.IMPORT_MAX_BYTES // (1024 * 1024),
             "form": form,
             "recent_jobs": ImportJob.objects.for_user(request.user)
             .select_related("pole")
@@ -346,7 +347,7 @@ class ActorAdmin(PoleScopedAdmin):
         job = self._import_job(request, job_id)
         url = reverse("admin:actors_actor_import_job", args=[job.pk])
         if request.method == "POST":
-            if "confirm" in request.POST and not services.import_job_confirm(job=job):
+            if "confirm" in request.POST and not import_jobs.import_job_confirm(job=job):
                 self.message_user(
                     request,
                     gettext(
@@ -361,7 +362,7 @@ class ActorAdmin(PoleScopedAdmin):
             "title": gettext("Import of “%(name)s”") % {"name": job.file_name},
             "job": job,
             "report": job.report if job.finished else None,
-            "progress": services.import_job_progress(job),
+            "progress": import_jobs.import_job_progress(job),
             "status_url": reverse("admin:actors_actor_import_status", args=[job.pk]),
             "can_confirm": job.finished
             and job.stage == ImportJob.Stage.PREVIEW
@@ -373,9 +374,9 @@ class ActorAdmin(PoleScopedAdmin):
     def import_status_view(self, request, job_id):
         """The JSON status the job's page polls (its progress bar); re-sends a job left waiting."""
         job = self._import_job(request, job_id, status_only=True)
-        if services.import_job_nudge(job=job):
+        if import_jobs.import_job_nudge(job=job):
             job.refresh_from_db(fields=["stage", "status", "progress_done", "progress_total"])
-        return JsonResponse(services.import_job_progress(job))
+        return JsonResponse(import_jobs.import_job_progress(job))
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {**(extra_context or {}), "can_import": self.has_add_permission(request)}

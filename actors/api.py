@@ -5,7 +5,6 @@ Both go through ``actor_filter``, like the HTML list, so the three agree for any
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 
 from django.conf import settings
@@ -14,19 +13,19 @@ from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from ess_portal import csv_export
-from ess_portal.public_cache import (
+from core import csv_export
+from core.geojson import GEOJSON_CONTENT_TYPE, dumps
+from core.public_cache import (
     InvalidQuery,
     bad_request,
     cached_data_response,
     form_errors,
 )
-from ess_portal.ratelimit import api_rate_limited
+from core.ratelimit import api_rate_limited
 
 from .filters import ActorFilter, actor_filter
 from .models import FAMILY_OF_FORM, LegalForm
 
-GEOJSON_CONTENT_TYPE = "application/geo+json"
 COORDINATE_DECIMALS = 5
 
 
@@ -70,10 +69,6 @@ def actors_feature_collection(queryset: QuerySet) -> dict:
             }
         )
     return {"type": "FeatureCollection", "features": features}
-
-
-def dumps(data) -> bytes:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 @require_GET
@@ -161,7 +156,7 @@ def _csv_rows(queryset: QuerySet) -> Iterator[list]:
 @api_rate_limited("api.actors.csv")
 def actors_csv(request):
     """The open-data CSV: UTF-8, a header row, one row per published organisation matching the filters
-    (written by :func:`ess_portal.csv_export.writer`: no cell runs as a formula)."""
+    (written by :func:`core.csv_export.writer`: no cell runs as a formula)."""
     try:
         queryset = filtered_actors(request.GET)
     except InvalidQuery as exc:

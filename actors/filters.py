@@ -15,9 +15,10 @@ from django.db.models import ExpressionWrapper, F, FloatField, QuerySet, TextCho
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from ess_portal.public_cache import canonical_query, per_version, remember
-from ess_portal.public_widgets import FastSelect, FastTextInput
-from ess_portal.text import search_words
+from core.geojson import BBoxField
+from core.public_cache import canonical_query, per_version, remember
+from core.public_widgets import FastSelect, FastTextInput
+from core.text import search_words
 from poles.models import Commune, Pole
 
 from .models import Actor, LegalFamily, Sector, forms_of_family
@@ -36,33 +37,6 @@ KM_PER_DEGREE = 111.195
 class SortChoices(TextChoices):
     NAME = "name", _("Name")
     DISTANCE = "distance", _("Distance from a commune")
-
-
-class BBoxField(forms.CharField):
-    """``west,south,east,north`` in WGS84 decimal degrees (RFC 7946 order)."""
-
-    default_error_messages = {
-        "invalid": _("The bounding box must be four numbers: west,south,east,north."),
-        "range": _("The bounding box is outside WGS84 longitude/latitude ranges."),
-        "order": _("In the bounding box, west must not exceed east, nor south exceed north."),
-    }
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        if not value:
-            return None
-        parts = value.split(",")
-        try:
-            west, south, east, north = (float(part) for part in parts)
-        except ValueError:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
-        if any(v != v or v in (float("inf"), float("-inf")) for v in (west, south, east, north)):
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        if not (-180 <= west <= 180 and -180 <= east <= 180 and -90 <= south <= 90 and -90 <= north <= 90):
-            raise forms.ValidationError(self.error_messages["range"], code="range")
-        if west > east or south > north:
-            raise forms.ValidationError(self.error_messages["order"], code="order")
-        return (west, south, east, north)
 
 
 def name_key(name: str) -> str:

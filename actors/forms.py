@@ -7,13 +7,13 @@ from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from ess_portal.forms import LocatedAdminForm, https_formfield
-from ess_portal.text import compact
+from core.forms import HttpsURLField, LocatedAdminForm, https_formfield
+from core.text import compact
+from core.validators import normalize_siret, validate_siret
 from poles.models import Commune, Pole
 
 from .models import Actor, LegalForm, Sector
-from .services import IMPORT_MAX_BYTES, ImportFileRefused, decode_csv
-from .validators import normalize_siret, validate_siret
+from .services.csv_format import IMPORT_MAX_BYTES, ImportFileRefused, decode_csv
 
 
 class ActorAdminForm(LocatedAdminForm):
@@ -119,7 +119,7 @@ class ActorProposalForm(forms.Form):
         error_messages={"invalid": _("A postal code has five digits.")},
     )
     commune_name = forms.CharField(label=_("Commune"), max_length=200)
-    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    website = HttpsURLField(label=_("Website"), required=False)
     email = forms.EmailField(label=_("Organisation's email"), required=False)
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
     siret = forms.CharField(

@@ -5,12 +5,11 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from ess_portal.models import Located, TimeStamped
-from ess_portal.public_cache import PublicDataQuerySet
-from ess_portal.text import compact
+from core.models import Located, TimeStamped
+from core.public_cache import PublicDataQuerySet
+from core.text import compact
+from core.validators import validate_siret
 from poles.models import Pole, PoleScopedQuerySet
-
-from .validators import validate_siret
 
 
 class Sector(models.Model):
@@ -104,8 +103,8 @@ class ActorQuerySet(PublicDataQuerySet, PoleScopedQuerySet):
         )
 
     def search(self, query: str):
-        """Case- and accent-insensitive search on name, acronym, description and commune (see ess_portal.text)."""
-        from ess_portal.text import search_words
+        """Case- and accent-insensitive search on name, acronym, description and commune (see core.text)."""
+        from core.text import search_words
 
         condition = Q()
         for word in search_words(query):

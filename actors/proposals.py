@@ -1,7 +1,7 @@
 """The public "Proposer une organisation" page: anyone may suggest an organisation for the directory.
 
 The proposal becomes an unpublished organisation waiting for review, routed to the pole whose territory
-contains its commune (``services.actor_propose``). Spam is kept out by a honeypot field (a filled-in
+contains its commune (``proposals.actor_propose``). Spam is kept out by a honeypot field (a filled-in
 honeypot gets the thank-you page and nothing is recorded) and by a per-address rate limit
 (``settings.PROPOSAL_RATE``, django-ratelimit; a cache outage fails open or closed as
 ``RATELIMIT_FAIL_OPEN`` says).
@@ -17,9 +17,9 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from ess_portal.ratelimit import rate_limited
+from actors.services import proposals
+from core.ratelimit import rate_limited
 
-from . import services
 from .forms import ActorProposalForm
 
 logger = logging.getLogger(__name__)
@@ -44,7 +44,7 @@ def actor_propose_view(request):
     if not form.is_valid():
         return TemplateResponse(request, FORM_TEMPLATE, {"form": form}, status=HTTPStatus.BAD_REQUEST)
     data = form.cleaned_data
-    services.actor_propose(
+    proposals.actor_propose(
         name=data["name"],
         acronym=data["acronym"],
         legal_form=data["legal_form"],

@@ -21,18 +21,20 @@ from __future__ import annotations
 from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime
 
+from django.db.models import Count, Max, Q
 from django.template import engines
 from django.urls import reverse
 from django.utils.translation import get_language, gettext
 from markupsafe import Markup
 
-from ess_portal.jinja2 import html_is_kept
-from ess_portal.public_cache import LocalLRU
+from core.jinja2 import html_is_kept
+from core.maps import km
+from core.public_cache import LocalLRU
 
 from .filters import ActorFilter, distance_km
 from .models import Actor, LegalForm, Sector
-from .templatetags.public_maps import km
 
 ROW_TEMPLATE = "includes/directory_row.html"
 ROW_COLUMNS = ("pk", "name", "slug", "acronym", "legal_form", "commune__name", "pole__name")
@@ -203,3 +205,29 @@ def directory_rows(page: list[tuple[int, float | None]], *, version: str) -> lis
             row = replace(row, distance=away % {"distance": km(distance_km(distance_sq))}).rendered()
         result.append(row)
     return result
+
+
+def actors_fingerprint() -> tuple[str, datetime | None]:
+    """The organisations' part of the map data's fingerprint: counts and latest change.
+
+    Only indexed columns: PostgreSQL answers from the (is_published, updated_at) index alone.
+    """
+    actors = Actor.objects.aggregate(
+        total=Count("*"), published=Count("updated_at", filter=Q(is_published=True)), last=Max("updated_at")
+    )
+    return "{total}-{published}-{last}".format(**actors), actors["last"]
+
+
+#: Published organisations listed on a pole's page.
+POLE_MEMBERS_SHOWN = 30
+
+
+def pole_member_count() -> dict:
+    """``public_poles()``'s annotation: the number of published organisations of each pole."""
+    return {"member_count": Count("actors", filter=Q(actors__is_published=True), distinct=True)}
+
+
+def pole_members(pole) -> dict:
+    """A pole page's section: its first published organisations, by name."""
+    members = Actor.objects.published().in_pole(pole).select_related("commune").order_by("name")
+    return {"members": members[:POLE_MEMBERS_SHOWN]}

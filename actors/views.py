@@ -14,7 +14,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.generic import DetailView, ListView, TemplateView
 
-from ess_portal.public_cache import cache_public_page, canonical_query, current_data_version
+from core.public_cache import cache_public_page, canonical_query, current_data_version
 
 from .filters import ActorFilter, actor_filter
 from .models import Actor

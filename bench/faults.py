@@ -196,7 +196,7 @@ def hanging_redis() -> Result:
     from django.test import override_settings
     from django.urls import reverse
 
-    from events import services
+    from events.services import outbox
     from tests import factories
     from tests.integration.conftest import database_url_for_worker
     from tests.integration.smtp_sink import smtp_sink
@@ -239,7 +239,7 @@ def hanging_redis() -> Result:
     with smtp_sink() as (sink, port):
         smtp = {"EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend", "EMAIL_PORT": port}
         with override_settings(EMAIL_HOST="127.0.0.1", EMAIL_USE_TLS=False, **smtp):
-            services.emails_send_due()
+            outbox.emails_send_due()
         received = sink.per_recipient()
     return Result(
         "hanging Redis (SIGSTOP) during registrations",
@@ -256,8 +256,8 @@ def refusals() -> Result:
     from django.test import override_settings
     from django.utils import timezone
 
-    from events import services
     from events.models import EmailRecord
+    from events.services import outbox
     from tests import factories
     from tests.integration.smtp_sink import smtp_sink
 
@@ -280,8 +280,8 @@ def refusals() -> Result:
         smtp = {"EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend", "EMAIL_PORT": port}
         with override_settings(EMAIL_HOST="127.0.0.1", EMAIL_USE_TLS=False, **smtp):
             now = timezone.now()
-            while counts()["pending"] and sweeps <= services.MAX_ATTEMPTS + 1:
-                services.emails_send_due(now=now)
+            while counts()["pending"] and sweeps <= outbox.MAX_ATTEMPTS + 1:
+                outbox.emails_send_due(now=now)
                 sweeps += 1
                 # Let time pass by the back-off: the next sweep comes when the retries are due.
                 latest = EmailRecord.objects.filter(status=EmailRecord.Status.PENDING).aggregate(

@@ -7,7 +7,7 @@ Run after ``bench/seed.py`` (10,000 organisations over 21 poles) on the benchmar
 The file is what a coordinator of the first pole would upload: the pole's own organisations as
 exported (with a new email) and new organisations of its territory up to 5,000 rows, with sectors,
 SIRET, website and email. Prints the time and the number of SQL queries of the preview (the dry run)
-and of the confirmed import, each run as the worker's task runs it (``services.import_job_run``), in
+and of the confirmed import, each run as the worker's task runs it (``import_jobs.import_job_run``), in
 this process. With ``BENCH_IMPORT_WORKER=redis://…/<db>``, a real Celery worker is started on that
 broker instead and the time is measured from the upload (or the confirmation) until the job's row says
 it is done. The organisations created are deleted afterwards, so the run can be repeated. Last, the
@@ -33,11 +33,11 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 
-from actors import services  # noqa: E402
 from actors.models import Actor, ImportJob, Sector  # noqa: E402
-from actors.validators import luhn_ok  # noqa: E402
+from actors.services import csv_format, exports, import_jobs  # noqa: E402
+from core.validators import luhn_ok  # noqa: E402
 from ess_portal.celery import app as celery_app  # noqa: E402
-from poles.models import Pole  # noqa: E402
+from poles.models import Commune, Pole  # noqa: E402
 
 ROWS = int(os.environ.get("BENCH_IMPORT_ROWS", "5000"))
 NEW_NAME = "Nouvelle organisation"
@@ -51,16 +51,16 @@ def siret(n: int) -> str:
 def build_file(pole: Pole) -> bytes:
     member_ids = Actor.objects.filter(pole=pole).order_by("pk").values_list("pk", flat=True)[: ROWS // 2]
     members = Actor.objects.filter(pk__in=list(member_ids))
-    rows = [list(row) for row in services.actors_export_rows(members)]
-    email = services.EXPORT_COLUMNS.index("email")
+    rows = [list(row) for row in exports.actors_export_rows(members)]
+    email = csv_format.EXPORT_COLUMNS.index("email")
     for row in rows:
         row[email] = "contact@example.org"
-    communes = list(services.territory_communes([pole]).order_by("insee_code")[:200])
+    communes = list(Commune.objects.in_territory_of(pole).order_by("insee_code")[:200])
     sectors = list(Sector.objects.order_by("pk").values_list("name", flat=True)[:5])
     n = 0
     while len(rows) < ROWS:
         commune = communes[n % len(communes)]
-        row = dict.fromkeys(services.EXPORT_COLUMNS, "")
+        row = dict.fromkeys(csv_format.EXPORT_COLUMNS, "")
         row.update(
             name=f"{NEW_NAME} {n}",
             legal_form="scic" if n % 3 else "association",
@@ -73,7 +73,7 @@ def build_file(pole: Pole) -> bytes:
         )
         rows.append(list(row.values()))
         n += 1
-    lines = [";".join(services.EXPORT_COLUMNS)] + [";".join(map(str, row)) for row in rows]
+    lines = [";".join(csv_format.EXPORT_COLUMNS)] + [";".join(map(str, row)) for row in rows]
     return ("\n".join(lines) + "\n").encode()
 
 
@@ -93,7 +93,7 @@ def counted(function):
 
 
 def in_process(label: str, job: ImportJob) -> None:
-    elapsed, queries, _ran = counted(lambda: services.import_job_run(job_id=job.pk))
+    elapsed, queries, _ran = counted(lambda: import_jobs.import_job_run(job_id=job.pk))
     show(label, elapsed, f"{queries:6d} queries", job)
 
 
@@ -114,11 +114,11 @@ def show(label: str, elapsed: float, how: str, job: ImportJob) -> None:
 
 def measure_export() -> None:
     """The regional team's "Export the selected organisations (CSV)" over the whole directory."""
-    from ess_portal.admin import csv_response
+    from core.csv_export import csv_response
 
     elapsed, queries, response = counted(
         lambda: csv_response(
-            "x.csv", services.EXPORT_COLUMNS, services.actors_export_rows(Actor.objects.all())
+            "x.csv", csv_format.EXPORT_COLUMNS, exports.actors_export_rows(Actor.objects.all())
         )
     )
     print(f"{'CSV export, all':<20} {elapsed:6.2f} s  {queries:6d} queries  {len(response.content):,} bytes")
@@ -161,13 +161,13 @@ def main() -> None:
     celery_app.conf.task_always_eager = False
     try:
         start = time.perf_counter()
-        job = services.import_job_create(pole=pole, user=user, file_name="bench.csv", content=data)
+        job = import_jobs.import_job_create(pole=pole, user=user, file_name="bench.csv", content=data)
         if worker:
             in_worker("preview (dry run)", job, start)
         else:
             in_process("preview (dry run)", job)
         start = time.perf_counter()
-        assert services.import_job_confirm(job=job), "the preview found errors"
+        assert import_jobs.import_job_confirm(job=job), "the preview found errors"
         if worker:
             in_worker("confirmed import", job, start)
         else:

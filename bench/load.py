@@ -343,7 +343,7 @@ def cold_pages(samples: int = 8) -> list[float]:
     (``PUBLIC_CACHE_LOCAL_SECONDS``), and requests a page nobody has seen: the worker validates the
     search, reads its matches and the page's rows from the database, and renders it.
     """
-    from ess_portal.public_cache import bump_data_version
+    from core.public_cache import bump_data_version
 
     latencies = []
     for n in range(samples):
@@ -399,7 +399,7 @@ def reminders_vs_raw_smtp() -> MailResult:
     from django.utils import timezone
 
     from events.emails import build_message
-    from events.services import emails_send_due
+    from events.services.outbox import emails_send_due
 
     assert settings.EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend", settings.EMAIL_BACKEND
     started = time.perf_counter()

@@ -18,7 +18,7 @@ BENCH_CACHE_URL = env.str("BENCH_CACHE_URL", default="")  # noqa: F405
 if BENCH_CACHE_URL:
     CACHES = {
         "default": {
-            "BACKEND": "ess_portal.cache.ResilientRedisCache",
+            "BACKEND": "core.cache.ResilientRedisCache",
             "LOCATION": BENCH_CACHE_URL,
             "KEY_PREFIX": "ess-bench",
             "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT},  # noqa: F405

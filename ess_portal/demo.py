@@ -33,10 +33,10 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from actors.models import Actor, EmployeesRange, LegalForm, Sector
-from actors.validators import LA_POSTE_SIREN, luhn_ok
+from actors.services.reference import sectors_seed
+from core.validators import LA_POSTE_SIREN, luhn_ok
 from events.models import Event, Registration, Workshop
 from poles.models import COORDINATOR_GROUP, REGIONAL_GROUP, Commune, Epci, Partner, Pole, Support
-from poles.services import sectors_seed
 from poles.services_backoffice import poles_outline_refresh
 
 SEED = "ess-bretagne-demo-2009"

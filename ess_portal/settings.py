@@ -17,8 +17,8 @@ from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from ess_portal.client_ip import HEADER_NAME
-from ess_portal.csp import tile_sources
+from core.client_ip import HEADER_NAME
+from core.csp import tile_sources
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "leaflet",
     "django_filters",
     "axes",
+    "core",
     "poles",
     "actors",
     "events",
@@ -89,10 +90,10 @@ INSTALLED_APPS[0] = "ess_portal.apps.PortalAdminConfig"
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "ess_portal.middleware.ContentSecurityPolicyMiddleware",
+    "core.middleware.ContentSecurityPolicyMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "ess_portal.middleware.FrenchFirstLocaleMiddleware",
+    "core.middleware.FrenchFirstLocaleMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -111,9 +112,9 @@ CONTEXT_PROCESSORS = [
     "django.template.context_processors.i18n",
     "django.contrib.auth.context_processors.auth",
     "django.contrib.messages.context_processors.messages",
-    "ess_portal.context_processors.portal",
+    "core.context_processors.portal",
 ]
-# The public pages are Jinja2 templates (jinja2/, see ess_portal/jinja2.py): several times faster to
+# The public pages are Jinja2 templates (jinja2/, see core/jinja2.py): several times faster to
 # render. The admin, the emails and the form widgets use Django's templates (templates/).
 TEMPLATES = [
     {
@@ -121,7 +122,7 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "jinja2"],
         "APP_DIRS": False,
         "OPTIONS": {
-            "environment": "ess_portal.jinja2.environment",
+            "environment": "core.jinja2.environment",
             "context_processors": CONTEXT_PROCESSORS,
         },
     },
@@ -173,7 +174,7 @@ REDIS_TIMEOUT = env.float("REDIS_TIMEOUT", default=1.0)
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "ess_portal.cache.ResilientRedisCache",
+            "BACKEND": "core.cache.ResilientRedisCache",
             "LOCATION": env.str("CACHE_URL", default=REDIS_URL),
             "KEY_PREFIX": "ess",
             "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT},
@@ -181,13 +182,13 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ess"}}
-# The public site's caches (ess_portal.public_cache): the longest any cached page, map data or value
+# The public site's caches (core.public_cache): the longest any cached page, map data or value
 # derived from the data lives, and how long a process trusts the data version it last read.
 PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=300)
 PUBLIC_CACHE_LOCAL_SECONDS = env.float("PUBLIC_CACHE_LOCAL_SECONDS", default=1.0)
 
 # Behind the TLS proxy: the header it sets to the client's address (e.g. X-Real-IP), read by the login
-# lockout, the rate limits and the logs (ess_portal.client_ip). Unset: the connection address, and the
+# lockout, the rate limits and the logs (core.client_ip). Unset: the connection address, and the
 # header is ignored.
 CLIENT_IP_HEADER = env.str("CLIENT_IP_HEADER", default="").strip() or None
 if CLIENT_IP_HEADER and not HEADER_NAME.fullmatch(CLIENT_IP_HEADER):
@@ -230,7 +231,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 AXES_VERBOSE = False
-AXES_CLIENT_IP_CALLABLE = "ess_portal.client_ip.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.client_ip.client_ip"
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
@@ -308,7 +309,7 @@ HEALTH_TOKEN = env.str("HEALTH_TOKEN", default="")
 EMAIL_CLAIM_SECONDS = env.int("EMAIL_CLAIM_SECONDS", default=300)
 REMINDER_OFFSETS_HOURS = env.list("REMINDER_OFFSETS_HOURS", cast=int, default=[24])
 # Days after an event before its registrations are anonymised; also how long a proposer's name and
-# address are kept after their proposal (events.personal_data).
+# address are kept after their proposal (events.services.personal_data).
 REGISTRATION_RETENTION_DAYS = env.int("REGISTRATION_RETENTION_DAYS", default=365)
 # Days the back-office login logs (django-axes: logins, failures) are kept.
 LOGIN_RECORDS_RETENTION_DAYS = env.int("LOGIN_RECORDS_RETENTION_DAYS", default=90)
@@ -366,7 +367,7 @@ LOGGING = {
     },
     "filters": {
         "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
-        "client_ip": {"()": "ess_portal.client_ip.ClientAddressLogFilter"},
+        "client_ip": {"()": "core.client_ip.ClientAddressLogFilter"},
     },
     "handlers": {
         "console": {
@@ -418,7 +419,7 @@ PERMISSIONS_POLICY = {
 # django-csp 4. No inline script or style: pages load static/js and static/css only; the one inline
 # script (django-leaflet's map tag on an event page) carries the request's nonce. Map tiles are
 # allowed from the host of MAP_TILES_URL. Only the embeddable map may be framed (see
-# ess_portal.middleware.ContentSecurityPolicyMiddleware).
+# core.middleware.ContentSecurityPolicyMiddleware).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],

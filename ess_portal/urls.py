@@ -6,8 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
+from core.public_cache import cache_public_page
+
 from . import views
-from .public_cache import cache_public_page
 from .sitemaps import SITEMAPS
 
 admin.site.site_header = _("ESS Bretagne — administration")

@@ -14,10 +14,9 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
 from actors.models import Actor
+from core.public_cache import cache_public_page
 from events.models import Event
 from poles.selectors import public_poles
-
-from .public_cache import cache_public_page
 
 
 @method_decorator(cache_public_page, name="dispatch")

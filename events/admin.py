@@ -25,12 +25,15 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from ess_portal.admin import PoleScopedAdmin, csv_response
-from ess_portal.forms import LocatedAdminForm
+from core.csv_export import csv_response
+from core.forms import LocatedAdminForm
+from events.services import changes as event_changes
+from events.services import registrations
+from poles.admin_scoping import PoleScopedAdmin
 from poles.models import is_regional
 
-from . import personal_data, services
 from .models import EmailRecord, Event, Registration, Workshop
+from .services import personal_data
 from .tasks import send_emails
 
 
@@ -103,7 +106,7 @@ class EventAdmin(PoleScopedAdmin):
     def save_model(self, request, obj, form, change):
         if not self.in_scope(request, obj):
             raise PermissionDenied
-        changes = services.event_update(event=obj)
+        changes = event_changes.event_update(event=obj)
         if changes.cancelled:
             self.message_user(
                 request,
@@ -147,7 +150,7 @@ class EventAdmin(PoleScopedAdmin):
         events = queryset.exclude(status=Event.Status.CANCELLED)
         count = 0
         for event in Event.objects.filter(pk__in=events.values("pk")):
-            notified += services.event_cancel(event=event).notified
+            notified += event_changes.event_cancel(event=event).notified
             count += 1
         self.message_user(
             request,
@@ -307,7 +310,7 @@ class RegistrationAdmin(PoleScopedAdmin):
         return csv_response("inscriptions.csv", header, rows)
 
     def _mark(self, request, queryset: QuerySet, attended: bool) -> None:
-        count = services.registrations_mark_attendance(registrations=queryset, attended=attended)
+        count = registrations.registrations_mark_attendance(registrations=queryset, attended=attended)
         self.message_user(
             request, ngettext("%d registration updated.", "%d registrations updated.", count) % count
         )
@@ -326,7 +329,7 @@ class RegistrationAdmin(PoleScopedAdmin):
     def promote(self, request, queryset):
         promoted = 0
         for registration in queryset.filter(status=Registration.Status.WAITLISTED):
-            services.registration_promote(registration=registration)
+            registrations.registration_promote(registration=registration)
             promoted += 1
         skipped = queryset.count() - promoted
         self.message_user(
@@ -341,9 +344,9 @@ class RegistrationAdmin(PoleScopedAdmin):
         done, refused = 0, []
         for registration in queryset.exclude(status=Registration.Status.CANCELLED):
             try:
-                services.registration_cancel(registration=registration)
+                registrations.registration_cancel(registration=registration)
                 done += 1
-            except services.RegistrationError as exc:
+            except registrations.RegistrationError as exc:
                 refused.append(f"{registration.full_name}: {' '.join(exc.messages)}")
         self.message_user(
             request, ngettext("%d registration cancelled.", "%d registrations cancelled.", done) % done
@@ -363,7 +366,7 @@ class RegistrationAdmin(PoleScopedAdmin):
 
     def personal_data_view(self, request):
         """Export or erase everything held about one email address, in every place the portal keeps a
-        person's data (``events.personal_data``); regional staff only."""
+        person's data (``events.services.personal_data``); regional staff only."""
         if not is_regional(request.user):
             raise PermissionDenied
         form = PersonalDataForm(request.POST or None)

@@ -3,7 +3,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from ess_portal.public_widgets import FastSelect
+from core.public_widgets import FastSelect
 from poles.models import Pole
 
 from .models import Event, Workshop

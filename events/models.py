@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ess_portal.models import Located, TimeStamped
-from ess_portal.public_cache import PublicDataQuerySet
+from core.models import Located, TimeStamped
+from core.public_cache import PublicDataQuerySet
 from poles.models import Pole, PoleScopedQuerySet
 
 

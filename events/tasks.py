@@ -6,19 +6,21 @@ it finds what is due in the outbox (reminders included). Every task is safe to r
 
 from celery import shared_task
 
-from . import personal_data, services
+from events.services import outbox
+
+from .services import personal_data
 
 
 @shared_task(name="events.send_emails", ignore_result=True)
 def send_emails(record_ids: list[int]) -> int:
     """Send these outbox rows now if they are still due (published on commit by the services)."""
-    return services.emails_send(ids=record_ids)
+    return outbox.emails_send(ids=record_ids)
 
 
 @shared_task(name="events.send_due_emails", ignore_result=True)
 def send_due_emails() -> int:
     """The beat sweep: write the reminders that fell due and send every due, unsent email."""
-    return services.emails_send_due()
+    return outbox.emails_send_due()
 
 
 @shared_task(name="events.purge_personal_data", ignore_result=True)

@@ -17,14 +17,14 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 
 from actors.models import Actor
-from ess_portal.ratelimit import rate_limited
+from core.ratelimit import rate_limited
+from events.services import registrations
 
-from . import services
 from .filters import EventFilter
 from .forms import RegistrationForm
 from .ics import calendar_for, event_calendar
 from .models import Event, Registration, RegistrationState, Workshop
-from .personal_data import PLACES
+from .services.personal_data import PLACES
 
 
 class FilteredEventListView(ListView):
@@ -141,16 +141,16 @@ class EventRegisterView(View):
         # not tell anyone whether an address is registered for the event.
         if not form.is_spam:
             try:
-                services.registration_create(
+                registrations.registration_create(
                     event=event,
                     full_name=data["full_name"],
                     email=data["email"],
                     organisation=data.get("organisation"),
                     organisation_name=data.get("organisation_name", ""),
                 )
-            except services.RegistrationExists as exc:
-                services.registration_resend_link(registration=exc.registration)
-            except services.RegistrationError as exc:
+            except registrations.RegistrationExists as exc:
+                registrations.registration_resend_link(registration=exc.registration)
+            except registrations.RegistrationError as exc:
                 form.add_error(None, exc.messages)
                 return _render_event(request, event, form, status=HTTPStatus.BAD_REQUEST)
         messages.success(
@@ -201,17 +201,17 @@ class RegistrationView(View):
         action = request.POST.get("action")
         try:
             if action == "confirm":
-                registration = services.registration_confirm(registration=registration)
+                registration = registrations.registration_confirm(registration=registration)
                 if registration.status == Registration.Status.CONFIRMED:
                     messages.success(request, _("Your registration is confirmed: your seat is booked."))
                 else:
                     messages.info(request, _("The event is full: you are on the waiting list."))
             elif action == "cancel":
-                services.registration_cancel(registration=registration)
+                registrations.registration_cancel(registration=registration)
                 messages.success(request, _("Your registration is cancelled."))
             else:
                 messages.error(request, _("Unknown action."))
-        except services.RegistrationError as exc:
+        except registrations.RegistrationError as exc:
             messages.error(request, " ".join(exc.messages))
         return redirect(registration)
 
@@ -265,7 +265,7 @@ def events_ics(request):
 
 class PrivacyView(TemplateView):
     """What the portal does with personal data, and people's rights: every place a person's data is
-    kept, listed from the definition that export, erasure and the purge use (``events.personal_data``)."""
+    kept, listed from the definition that export, erasure and the purge use (``events.services.personal_data``)."""
 
     template_name = "events/privacy.html"
 

@@ -21,10 +21,10 @@ from django.db.models import Count, Q
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from ess_portal.admin import HTTPS_URL_FIELDS, PoleScopedAdmin, PoleScopedInline, RegionalOnlyAdmin
-from ess_portal.forms import https_formfield
-from ess_portal.widgets import MapWidget
+from core.forms import HTTPS_URL_FIELDS, https_formfield
+from core.widgets import MapWidget
 
+from .admin_scoping import PoleScopedAdmin, PoleScopedInline, RegionalOnlyAdmin
 from .models import Commune, Epci, Partner, Pole, Support, is_regional
 from .services_backoffice import coordinators_sync_role, pole_territory_set, territory_validate
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.views.decorators.http import require_GET
 
-from actors.api import GEOJSON_CONTENT_TYPE, dumps
-from ess_portal.public_cache import InvalidQuery, cached_data_response, form_errors
-from ess_portal.ratelimit import api_rate_limited
+from core.geojson import GEOJSON_CONTENT_TYPE, dumps
+from core.public_cache import InvalidQuery, cached_data_response, form_errors
+from core.ratelimit import api_rate_limited
 
 from .filters import PoleFilter
 from .selectors import public_poles

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from ess_portal.geo import union_outline
+from core.geo import union_outline
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +43,7 @@ def commune_contours(insee_codes: Iterable[str], *, path: Path | None = None) ->
 
 
 def communes_outline(insee_codes: Iterable[str]) -> dict | None:
-    """The outline of the area these communes make up (``ess_portal.geo.union_outline``), or None.
+    """The outline of the area these communes make up (``core.geo.union_outline``), or None.
 
     A commune the file does not know (one created after a merger, before the data is refreshed) is left
     out of the outline and logged.

@@ -5,8 +5,8 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from actors.filters import BBoxField
-from ess_portal.geo import outline_bbox
+from core.geo import outline_bbox
+from core.geojson import BBoxField
 
 from .models import Pole
 

@@ -5,8 +5,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from ess_portal.models import Located, TimeStamped
-from ess_portal.public_cache import PublicDataQuerySet
+from core.models import Located, TimeStamped
+from core.public_cache import PublicDataQuerySet
 
 REGIONAL_GROUP = "Équipe régionale"
 COORDINATOR_GROUP = "Coordinateurs"

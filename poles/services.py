@@ -3,7 +3,8 @@
 Reference data
 --------------
 ``reference_data_load()`` loads the portal's copy of the INSEE reference data (``poles/data/``: communes
-and intercommunalities of Brittany) and seeds the sector taxonomy. ``make run`` calls it on every start,
+and intercommunalities of Brittany); ``actors.services.reference`` adds the sector taxonomy. ``make run``
+calls it on every start,
 so it is idempotent and cheap when nothing changed: a handful of queries, writes only for rows that
 differ. A file is checked completely before anything is written; one bad row refuses the whole load.
 """
@@ -19,15 +20,14 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from actors.models import Sector
-from actors.validators import luhn_ok
-from ess_portal.validation import instance_errors
+from core.validation import instance_errors
+from core.validators import luhn_ok
 
 from .models import Commune, Epci
 from .services_backoffice import poles_outline_refresh
 
 # --------------------------------------------------------------------------------------------------
-# Reference data: communes, EPCIs, sectors
+# Reference data: communes, EPCIs
 # --------------------------------------------------------------------------------------------------
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -52,53 +52,6 @@ _INSEE_CODE = re.compile(r"(?:\d{5}|2[AB]\d{3})")
 _DEPARTMENT_CODE = re.compile(r"(?:\d{2}|2[AB]|97\d)")
 _POSTAL_CODE = re.compile(r"\d{5}")
 _SIREN = re.compile(r"\d{9}")
-
-# The sector taxonomy of the directory: (slug, name, description), in display order. Seeded by
-# reference_data_load(); existing sectors are left as the regional team edited them.
-SECTORS = (
-    (
-        "services-a-la-personne",
-        "Services à la personne",
-        "Aide à domicile, garde d’enfants, portage de repas.",
-    ),
-    (
-        "eco-construction",
-        "Éco-construction",
-        "Bâtiment durable, matériaux biosourcés, rénovation énergétique.",
-    ),
-    (
-        "hebergement-tourisme",
-        "Hébergement et tourisme",
-        "Hébergement de groupe, tourisme social et solidaire.",
-    ),
-    (
-        "alimentation-bio",
-        "Alimentation et restauration bio",
-        "Restauration hors domicile, épiceries, circuits courts.",
-    ),
-    (
-        "insertion",
-        "Insertion par l’activité économique",
-        "Chantiers et entreprises d’insertion, régies de quartier.",
-    ),
-    ("culture", "Culture", "Spectacle vivant, lieux culturels, patrimoine, langue bretonne."),
-    ("environnement", "Environnement", "Protection de la nature, éducation à l’environnement."),
-    ("reemploi", "Réemploi et économie circulaire", "Ressourceries, recycleries, réparation."),
-    ("energie", "Énergies renouvelables", "Production citoyenne d’énergie, sobriété énergétique."),
-    ("finance-solidaire", "Finance solidaire", "Épargne solidaire, microcrédit, clubs d’investisseurs."),
-    ("commerce-equitable", "Commerce équitable", "Boutiques et filières du commerce équitable."),
-    ("mobilite", "Mobilité", "Transport solidaire, covoiturage, ateliers vélo."),
-    ("habitat", "Habitat", "Habitat participatif, logement d’insertion, accompagnement."),
-    ("numerique", "Numérique", "Médiation numérique, logiciels libres, tiers-lieux."),
-    (
-        "sante-action-sociale",
-        "Santé et action sociale",
-        "Établissements médico-sociaux, prévention, handicap.",
-    ),
-    ("education-populaire", "Éducation populaire", "Jeunesse, centres sociaux, formation citoyenne."),
-    ("agriculture", "Agriculture", "Agriculture paysanne et biologique, coopératives agricoles."),
-    ("sport-loisirs", "Sport et loisirs", "Associations sportives, loisirs et vacances pour tous."),
-)
 
 
 @dataclass(frozen=True)
@@ -143,24 +96,17 @@ class LoadReport:
     communes_created: int = 0
     communes_updated: int = 0
     communes_total: int = 0
-    sectors_created: int = 0
-    sectors_total: int = 0
 
     @property
     def changed(self) -> bool:
         return bool(
-            self.epcis_created
-            or self.epcis_updated
-            or self.communes_created
-            or self.communes_updated
-            or self.sectors_created
+            self.epcis_created or self.epcis_updated or self.communes_created or self.communes_updated
         )
 
     def __str__(self) -> str:
         return _(
             "Reference data: %(epcis)d intercommunalities (%(epcis_created)d created, %(epcis_updated)d "
-            "updated), %(communes)d communes (%(communes_created)d created, %(communes_updated)d updated), "
-            "%(sectors)d sectors (%(sectors_created)d created)."
+            "updated), %(communes)d communes (%(communes_created)d created, %(communes_updated)d updated)."
         ) % {
             "epcis": self.epcis_total,
             "epcis_created": self.epcis_created,
@@ -168,8 +114,6 @@ class LoadReport:
             "communes": self.communes_total,
             "communes_created": self.communes_created,
             "communes_updated": self.communes_updated,
-            "sectors": self.sectors_total,
-            "sectors_created": self.sectors_created,
         }
 
 
@@ -354,31 +298,15 @@ def _sync(model, key: str, fields: tuple[str, ...], rows: list[dict]) -> tuple[i
     return len(to_create), len(to_update)
 
 
-def sectors_seed() -> int:
-    """Create the sectors of the taxonomy that do not exist yet (matched on slug or name); return how many.
-
-    Existing sectors are not touched: the regional team may have renamed or described them.
-    """
-    existing = Sector.objects.values_list("slug", "name")
-    taken = {value for pair in existing for value in pair}
-    missing = [
-        Sector(slug=slug, name=name, description=description, order=order)
-        for order, (slug, name, description) in enumerate(SECTORS, start=1)
-        if slug not in taken and name not in taken
-    ]
-    Sector.objects.bulk_create(missing)
-    return len(missing)
-
-
 def reference_data_load(
     *, communes_path: Path | str = COMMUNES_CSV, epcis_path: Path | str = EPCIS_CSV
 ) -> LoadReport:
-    """Load the EPCIs and communes from the reference CSV files, and seed the sectors.
+    """Load the EPCIs and communes from the reference CSV files (the sectors: ``actors.services.reference``).
 
     Idempotent with update-or-create semantics keyed on the SIREN and the INSEE code: rows are created when
     missing and updated when they differ; nothing is deleted (organisations and events refer to
     communes). All-or-nothing: both files are validated first — formats, then every value against its
-    model field (``ess_portal.validation``: lengths, choices, ranges) — and any bad row raises
+    model field (``core.validation``: lengths, choices, ranges) — and any bad row raises
     ``ReferenceDataError`` listing every bad row with its line number, before a single write; the writes
     then run in one transaction. When communes changed (one may have changed intercommunality, and so
     territory), the poles' outlines are derived again after commit.
@@ -404,8 +332,6 @@ def reference_data_load(
         report.communes_created, report.communes_updated = _sync(
             Commune, "insee_code", COMMUNE_FIELDS, communes
         )
-        report.sectors_created = sectors_seed()
-        report.sectors_total = len(SECTORS)
         if report.communes_created or report.communes_updated:
             # A commune that joined or left an intercommunality changed the territories made of it.
             transaction.on_commit(poles_outline_refresh, robust=True)

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from ess_portal.public_cache import bump_data_version
+from core.public_cache import bump_data_version
 
 from .contours import communes_outline
 from .models import COORDINATOR_GROUP, Commune, Epci, Pole

@@ -1,19 +1,15 @@
-"""Public pages of the poles: the list and one pole with its territory, members, workshops and events."""
+"""Public pages of the poles: the list and one pole with its territory; its members, workshops and events
+are the sections ``actors`` and ``events`` contribute (``poles.selectors``)."""
 
 from __future__ import annotations
 
 from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, ListView
 
-from actors.models import Actor
-from ess_portal.public_cache import cache_public_page
-from events.models import Event
+from core.public_cache import cache_public_page
 
 from .models import Commune
-from .selectors import public_poles
-
-POLE_MEMBERS_SHOWN = 30
-POLE_EVENTS_SHOWN = 10
+from .selectors import pole_sections, public_poles
 
 
 @method_decorator(cache_public_page, name="dispatch")
@@ -47,17 +43,5 @@ class PoleDetailView(DetailView):
             .order_by("name")
             .only("pk", "name", "insee_code", "department_code")
         )
-        context["members"] = (
-            Actor.objects.published()
-            .in_pole(pole)
-            .select_related("commune")
-            .order_by("name")[:POLE_MEMBERS_SHOWN]
-        )
-        context["workshops"] = pole.workshops.filter(is_active=True).order_by("title")
-        context["events"] = (
-            Event.objects.published()
-            .upcoming()
-            .filter(pole=pole)
-            .select_related("commune")[:POLE_EVENTS_SHOWN]
-        )
+        context.update(pole_sections(pole))
         return context

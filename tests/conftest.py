@@ -45,8 +45,8 @@ def _default_language():
 def _clear_cache():
     from django.core.cache import cache
 
-    from ess_portal.cache import _paused_until
-    from ess_portal.public_cache import _local
+    from core.cache import _paused_until
+    from core.public_cache import _local
 
     _paused_until.clear()
     cache.clear()

@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from actors import services
 from actors.models import Actor
-from actors.validators import luhn_ok
+from actors.services import csv_format, exports, imports
+from core.validators import luhn_ok
 from tests import factories
 
 
@@ -41,7 +41,7 @@ def sector(db):
 
 
 def run(pole, user, text, *, dry_run=False, encoding="utf-8"):
-    return services.actors_import(pole=pole, file=text.encode(encoding), user=user, dry_run=dry_run)
+    return imports.actors_import(pole=pole, file=text.encode(encoding), user=user, dry_run=dry_run)
 
 
 def test_valid_file_creates_every_row(pole_a, coordinator, redon, vannes, sector):
@@ -142,14 +142,14 @@ def test_utf8_with_bom_and_commas(pole_a, coordinator, redon):
 
 def test_export_can_be_imported_back(pole_a, coordinator, redon, sector):
     factories.ActorFactory(pole=pole_a, name="Aller-retour", commune=redon, sectors=[sector])
-    rows = list(services.actors_export_rows(Actor.objects.all()))
-    text = ";".join(services.EXPORT_COLUMNS) + "\n" + "\n".join(";".join(map(str, r)) for r in rows) + "\n"
+    rows = list(exports.actors_export_rows(Actor.objects.all()))
+    text = ";".join(csv_format.EXPORT_COLUMNS) + "\n" + "\n".join(";".join(map(str, r)) for r in rows) + "\n"
     report = run(pole_a, coordinator, text, dry_run=True)
     assert report.ok and report.updated == 1
 
 
 def test_binary_file_is_refused(pole_a, coordinator):
-    report = services.actors_import(
+    report = imports.actors_import(
         pole=pole_a, file=b"\x89PNG\r\n\x1a\n\x00\x00", user=coordinator, dry_run=True
     )
     assert report.file_errors
@@ -157,8 +157,8 @@ def test_binary_file_is_refused(pole_a, coordinator):
 
 
 def test_oversized_file_is_refused(pole_a, coordinator):
-    data = b"name\n" + b"x" * (services.IMPORT_MAX_BYTES + 1)
-    report = services.actors_import(pole=pole_a, file=data, user=coordinator, dry_run=True)
+    data = b"name\n" + b"x" * (csv_format.IMPORT_MAX_BYTES + 1)
+    report = imports.actors_import(pole=pole_a, file=data, user=coordinator, dry_run=True)
     assert report.file_errors
     assert not Actor.objects.exists()
 
@@ -219,7 +219,7 @@ REFUSED = {
 
 def valid_row(**cells) -> dict:
     return {
-        **dict.fromkeys(services.EXPORT_COLUMNS, ""),
+        **dict.fromkeys(csv_format.EXPORT_COLUMNS, ""),
         "name": "Les Castors",
         "legal_form": "scic",
         "sectors": "Éco-construction",
@@ -239,16 +239,16 @@ def valid_row(**cells) -> dict:
 
 
 def csv_text(*rows: dict) -> str:
-    lines = [";".join(services.EXPORT_COLUMNS)]
-    lines += [";".join(row[column] for column in services.EXPORT_COLUMNS) for row in rows]
+    lines = [";".join(csv_format.EXPORT_COLUMNS)]
+    lines += [";".join(row[column] for column in csv_format.EXPORT_COLUMNS) for row in rows]
     return "\n".join(lines) + "\n"
 
 
 def test_every_column_of_the_import_file_has_a_refused_value_below():
-    assert set(REFUSED) == set(services.EXPORT_COLUMNS)
+    assert set(REFUSED) == set(csv_format.EXPORT_COLUMNS)
 
 
-@pytest.mark.parametrize("column", services.EXPORT_COLUMNS)
+@pytest.mark.parametrize("column", csv_format.EXPORT_COLUMNS)
 def test_the_preview_refuses_every_value_the_database_would_refuse_and_confirming_writes_nothing(
     pole_a, coordinator, redon, sector, column
 ):
@@ -335,7 +335,7 @@ def test_an_organisation_without_a_pole_outside_the_territory_is_not_taken_over(
     report = run(territory, coordinator, HEADER + line + "\n")
 
     assert not report.written
-    assert report.error_rows[0].errors == [str(services.IMPORT_CONFLICT)]
+    assert report.error_rows[0].errors == [str(imports.IMPORT_CONFLICT)]
     orphan.refresh_from_db()
     assert (orphan.pole, orphan.name) == (None, "Ar Vro")
 
@@ -353,8 +353,8 @@ def test_a_pending_proposal_is_never_imported_over_nor_published(territory, pole
 
     assert not report.written
     first, second = report.rows
-    assert first.errors == [str(services.IMPORT_PENDING_PROPOSAL)]
-    assert second.errors == [str(services.IMPORT_CONFLICT)]
+    assert first.errors == [str(imports.IMPORT_PENDING_PROPOSAL)]
+    assert second.errors == [str(imports.IMPORT_CONFLICT)]
     for proposal in (ours, orphan):
         proposal.refresh_from_db()
         assert (proposal.is_published, proposal.review_status) == (False, "pending")
@@ -373,7 +373,7 @@ def test_a_siret_of_another_pole_gets_the_one_conflict_message_and_stays_unique(
 
     assert not report.written
     messages = [row.errors for row in report.rows]
-    assert messages == [[str(services.IMPORT_CONFLICT)]] * 2  # the same words: nothing tells them apart
+    assert messages == [[str(imports.IMPORT_CONFLICT)]] * 2  # the same words: nothing tells them apart
     shown = " ".join(error for errors in messages for error in errors)
     for secret in (pole_b.name, pole_b.acronym, "Voisine", "Lanester"):
         assert secret not in shown
@@ -386,7 +386,7 @@ def test_an_organisation_adopted_by_another_pole_after_the_check_makes_the_impor
     territory, pole_b, coordinator, redon
 ):
     orphan = factories.ActorFactory(pole=None, name="Sans Pôle", commune=redon)
-    report = services.actors_import_check(
+    report = imports.actors_import_check(
         pole=territory,
         file=(HEADER + "Sans Pôle;;;;;;35236;;;;;;\nNouvelle;;;;;;35236;;;;;;\n").encode(),
         user=coordinator,
@@ -394,9 +394,9 @@ def test_an_organisation_adopted_by_another_pole_after_the_check_makes_the_impor
     assert report.ok
     Actor.objects.filter(pk=orphan.pk).update(pole=pole_b)
 
-    services.actors_import_write(report=report)
+    imports.actors_import_write(report=report)
 
-    assert not report.written and report.file_errors == [str(services.IMPORT_CHANGED)]
+    assert not report.written and report.file_errors == [str(imports.IMPORT_CHANGED)]
     assert Actor.objects.get(pk=orphan.pk).pole == pole_b
     assert not Actor.objects.filter(name="Nouvelle").exists()
 
@@ -407,7 +407,7 @@ def test_an_organisation_adopted_by_another_pole_after_the_check_makes_the_impor
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(
-    column=st.sampled_from(services.EXPORT_COLUMNS),
+    column=st.sampled_from(csv_format.EXPORT_COLUMNS),
     value=st.one_of(
         st.text(max_size=300),
         st.integers(min_value=0, max_value=400).map(lambda n: "é" * n),

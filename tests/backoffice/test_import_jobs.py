@@ -18,8 +18,9 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from actors import services, tasks
+from actors import tasks
 from actors.models import Actor, ImportJob
+from actors.services import csv_format, import_jobs, imports
 from ess_portal.celery import app as celery_app
 from tests import factories
 from tests.backoffice.test_import import HEADER, siret
@@ -62,7 +63,7 @@ def run_worker(job):
 
 def previewed(pole, user, text: str) -> ImportJob:
     """A job for ``text`` uploaded by ``user``, which the worker has previewed."""
-    job = services.import_job_create(pole=pole, user=user, file_name="f.csv", content=text.encode())
+    job = import_jobs.import_job_create(pole=pole, user=user, file_name="f.csv", content=text.encode())
     run_worker(job)
     return job
 
@@ -145,19 +146,19 @@ def test_the_job_page_shows_the_progress_kept_in_the_database_and_needs_no_inlin
 
 
 def test_the_worker_records_progress_as_it_checks_the_rows(pole_a, coordinator, redon, monkeypatch):
-    monkeypatch.setattr(services, "IMPORT_PROGRESS_SECONDS", 0)
+    monkeypatch.setattr(import_jobs, "IMPORT_PROGRESS_SECONDS", 0)
     rows = "".join(f"Organisation {n};;;;;;35236;;;;;;\n" for n in range(30))
     job = ImportJob.objects.create(
         pole=pole_a, created_by=coordinator, file_name="f.csv", content=(HEADER + rows).encode()
     )
     seen = []
-    real_check = services._check_row
+    real_check = imports._check_row
 
     def check_and_look(*args):
         seen.append(ImportJob.objects.values_list("status", "progress_done", "progress_total").get(pk=job.pk))
         return real_check(*args)
 
-    monkeypatch.setattr(services, "_check_row", check_and_look)
+    monkeypatch.setattr(imports, "_check_row", check_and_look)
     run_worker(job)
 
     assert seen[0] == ("running", 0, 30) and seen[-1] == ("running", 29, 30)
@@ -167,10 +168,12 @@ def test_the_worker_records_progress_as_it_checks_the_rows(pole_a, coordinator, 
 
 
 def test_a_job_delivered_twice_runs_once(pole_a, coordinator, redon):
-    job = services.import_job_create(pole=pole_a, user=coordinator, file_name="f.csv", content=ROWS.encode())
+    job = import_jobs.import_job_create(
+        pole=pole_a, user=coordinator, file_name="f.csv", content=ROWS.encode()
+    )
     assert run_worker(job) and not run_worker(job)
-    assert services.import_job_confirm(job=job)
-    assert not services.import_job_confirm(job=job)  # a second click changes nothing
+    assert import_jobs.import_job_confirm(job=job)
+    assert not import_jobs.import_job_confirm(job=job)  # a second click changes nothing
 
     assert run_worker(job)
     assert not run_worker(job)
@@ -194,7 +197,7 @@ def test_two_workers_given_the_same_confirmed_job_at_once_write_it_once(redon):
     def worker():
         try:
             barrier.wait()
-            results.append(services.import_job_run(job_id=job.pk))
+            results.append(import_jobs.import_job_run(job_id=job.pk))
         finally:
             connection.close()
 
@@ -235,7 +238,7 @@ def test_two_poles_importing_the_same_new_siret_at_once_leave_one_organisation_w
     def worker(job):
         try:
             barrier.wait()
-            services.import_job_run(job_id=job.pk)
+            import_jobs.import_job_run(job_id=job.pk)
         finally:
             connection.close()
 
@@ -250,8 +253,8 @@ def test_two_poles_importing_the_same_new_siret_at_once_leave_one_organisation_w
     # The loser either checked before the winner wrote (its insert then meets the unique constraint) or
     # after (its row then matches the other pole's organisation): nothing of it is written either way.
     loser = reports[0]
-    assert loser["file_errors"] == [str(services.IMPORT_CHANGED)] or loser["rows"][-1]["errors"] == [
-        str(services.IMPORT_CONFLICT)
+    assert loser["file_errors"] == [str(imports.IMPORT_CHANGED)] or loser["rows"][-1]["errors"] == [
+        str(imports.IMPORT_CONFLICT)
     ]
     assert Actor.objects.filter(siret=number).count() == 1
     assert Actor.objects.count() == 201  # all of one file, nothing of the other
@@ -267,11 +270,11 @@ def test_a_job_published_while_the_broker_is_down_is_handed_again_by_the_sweep(
     job = ImportJob.objects.get()
     assert job.status == "queued"
     assert "Rafraîchir" in coordinator_client.get(job_url(job)).content.decode()
-    later = timezone.now() + services.IMPORT_JOB_REQUEUE_AFTER + timedelta(seconds=1)
-    assert services.import_jobs_requeue(now=later) == 0  # still down: still waiting, nothing lost
+    later = timezone.now() + import_jobs.IMPORT_JOB_REQUEUE_AFTER + timedelta(seconds=1)
+    assert import_jobs.import_jobs_requeue(now=later) == 0  # still down: still waiting, nothing lost
 
     celery_app.conf.task_always_eager = True  # the broker is back; the worker takes what it is given
-    assert services.import_jobs_requeue(now=later) == 1
+    assert import_jobs.import_jobs_requeue(now=later) == 1
 
     job.refresh_from_db()
     assert (job.status, job.report["ok"], job.report["created"]) == ("done", True, 2)
@@ -312,7 +315,7 @@ def test_the_sweep_resumes_a_job_whose_worker_died_and_leaves_a_live_one_alone(
     )
 
     assert not run_worker(live)  # a second delivery while it runs
-    assert services.import_jobs_requeue(now=now) == 1
+    assert import_jobs.import_jobs_requeue(now=now) == 1
 
     dead.refresh_from_db()
     live.refresh_from_db()
@@ -323,25 +326,27 @@ def test_a_job_that_keeps_dying_is_marked_failed(pole_a, coordinator):
     job = ImportJob.objects.create(pole=pole_a, created_by=coordinator, file_name="a.csv", content=b"x")
     ImportJob.objects.filter(pk=job.pk).update(
         status="running",
-        attempts=services.IMPORT_JOB_MAX_ATTEMPTS,
+        attempts=import_jobs.IMPORT_JOB_MAX_ATTEMPTS,
         updated_at=timezone.now() - timedelta(hours=1),
     )
 
-    services.import_jobs_requeue()
+    import_jobs.import_jobs_requeue()
 
     job.refresh_from_db()
-    assert job.status == "failed" and job.report["file_errors"] == [str(services.IMPORT_JOB_FAILED)]
+    assert job.status == "failed" and job.report["file_errors"] == [str(import_jobs.IMPORT_JOB_FAILED)]
 
 
 def test_an_unexpected_error_in_the_worker_fails_the_job_with_a_message_and_writes_nothing(
     coordinator_client, pole_a, coordinator, redon, monkeypatch
 ):
-    job = services.import_job_create(pole=pole_a, user=coordinator, file_name="f.csv", content=ROWS.encode())
+    job = import_jobs.import_job_create(
+        pole=pole_a, user=coordinator, file_name="f.csv", content=ROWS.encode()
+    )
 
     def broken(**kwargs):
         raise RuntimeError("unexpected")
 
-    monkeypatch.setattr(services, "actors_import_check", broken)
+    monkeypatch.setattr(import_jobs, "actors_import_check", broken)
     run_worker(job)
 
     job.refresh_from_db()
@@ -366,13 +371,13 @@ def test_a_preview_with_errors_cannot_be_confirmed(coordinator_client, pole_a, c
 def test_a_preview_left_unconfirmed_for_a_week_loses_its_file(pole_a, coordinator, redon):
     job = previewed(pole_a, coordinator, ROWS)
 
-    services.import_jobs_requeue(
-        now=timezone.now() + services.IMPORT_JOB_KEEP_UNCONFIRMED + timedelta(hours=1)
+    import_jobs.import_jobs_requeue(
+        now=timezone.now() + import_jobs.IMPORT_JOB_KEEP_UNCONFIRMED + timedelta(hours=1)
     )
 
     job.refresh_from_db()
     assert bytes(job.content) == b"" and job.report["created"] == 2
-    assert not services.import_job_confirm(job=job)
+    assert not import_jobs.import_job_confirm(job=job)
 
 
 def test_the_report_is_in_the_uploaders_language(client, pole_a, coordinator, redon):
@@ -403,7 +408,7 @@ def test_admin_import_refuses_a_non_csv_upload_with_a_clear_message(coordinator_
 
 
 def test_admin_import_refuses_an_oversized_upload(coordinator_client, pole_a):
-    response = upload(coordinator_client, pole_a, b"name\n" + b"x" * (services.IMPORT_MAX_BYTES + 10))
+    response = upload(coordinator_client, pole_a, b"name\n" + b"x" * (csv_format.IMPORT_MAX_BYTES + 10))
     assert response.status_code == HTTPStatus.OK
     assert "2" in response.context["form"].errors["file"][0]
     assert not ImportJob.objects.exists()
@@ -419,7 +424,9 @@ def test_admin_import_offers_only_the_coordinators_poles(coordinator_client, pol
 
 def test_another_poles_import_jobs_are_out_of_reach(coordinator_client, pole_b, redon):
     theirs = factories.make_coordinator(pole_b)
-    job = services.import_job_create(pole=pole_b, user=theirs, file_name="secret.csv", content=ROWS.encode())
+    job = import_jobs.import_job_create(
+        pole=pole_b, user=theirs, file_name="secret.csv", content=ROWS.encode()
+    )
     run_worker(job)
 
     for url in (
@@ -437,7 +444,7 @@ def test_another_poles_import_jobs_are_out_of_reach(coordinator_client, pole_b, 
 def test_the_list_of_imports_shows_the_pole_s_jobs_and_opens_their_page(
     coordinator_client, pole_a, coordinator, redon
 ):
-    job = services.import_job_create(
+    job = import_jobs.import_job_create(
         pole=pole_a, user=coordinator, file_name="membres.csv", content=ROWS.encode()
     )
 

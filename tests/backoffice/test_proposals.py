@@ -7,8 +7,8 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core import mail
 from django.urls import reverse
 
-from actors import services
 from actors.models import Actor
+from actors.services import publication
 from poles.models import Pole
 from tests import factories
 from tests.factories import BOX_OVER_BRITTANY
@@ -76,7 +76,7 @@ def test_attaching_to_my_pole_ignores_a_drawn_outline(places):
     outside = factories.ActorFactory(pole=None, commune=places.allineuc)
     inside = factories.ActorFactory(pole=None, commune=places.bains)
 
-    attached = services.actors_attach_to_pole(
+    attached = publication.actors_attach_to_pole(
         actors=Actor.objects.filter(pk__in=[outside.pk, inside.pk]), poles=Pole.objects.filter(pk=cades.pk)
     )
 

@@ -5,13 +5,13 @@ import redis
 from django.core.cache import caches
 from django.test import override_settings
 
-from ess_portal import cache as cache_module
-from ess_portal.cache import ResilientRedisCache
+from core import cache as cache_module
+from core.cache import ResilientRedisCache
 from tests.integration.redis_server import needs_redis_server, own_redis
 
 DEAD_REDIS = {
     "default": {
-        "BACKEND": "ess_portal.cache.ResilientRedisCache",
+        "BACKEND": "core.cache.ResilientRedisCache",
         "LOCATION": "redis://127.0.0.1:1/0",
         "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
     }

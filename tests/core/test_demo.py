@@ -10,7 +10,7 @@ from django.utils import timezone
 from shapely.geometry import Point, shape
 
 from actors.models import Actor
-from actors.validators import validate_siret
+from core.validators import validate_siret
 from ess_portal.demo import THEMATIC_MEETING_TITLE, actors_plan, demo_load
 from events.models import Event, Registration, Workshop
 from poles.contours import communes_outline

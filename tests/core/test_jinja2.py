@@ -7,7 +7,7 @@ from django.template import engines
 from django.test import RequestFactory
 from django.utils import translation
 
-from ess_portal.management.commands.makemessages import jinja2_as_python
+from core.management.commands.makemessages import jinja2_as_python
 
 
 def render(source: str, **context) -> str:
@@ -68,7 +68,7 @@ def test_fragments_whose_parts_differ_never_share_an_entry_whatever_the_parts_ho
 
 
 def test_cache_keys_whose_parts_differ_are_distinct_whatever_the_parts_hold():
-    from ess_portal.public_cache import make_key
+    from core.public_cache import make_key
 
     assert make_key("page", "a\x1fb", "c") != make_key("page", "a", "b\x1fc")
 

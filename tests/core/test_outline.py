@@ -1,10 +1,10 @@
-"""ess_portal.geo.union_outline: the outline of an area made of several polygons, made for the web."""
+"""core.geo.union_outline: the outline of an area made of several polygons, made for the web."""
 
 import pytest
 import shapely
 from shapely.geometry import shape
 
-from ess_portal.geo import OUTLINE_CLOSING, union_outline
+from core.geo import OUTLINE_CLOSING, union_outline
 
 
 def square(west, south, size=0.1):

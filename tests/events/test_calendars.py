@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 
-from events import services
 from events.models import Event
+from events.services import changes as event_changes
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -60,7 +60,7 @@ def test_a_change_keeps_the_uid_and_raises_the_sequence(client):
     first = parse(client.get(f"/evenements/{event.slug}.ics")).walk("VEVENT")[0]
 
     event.venue = "Ailleurs"
-    services.event_update(event=event)
+    event_changes.event_update(event=event)
     second = parse(client.get(f"/evenements/{event.slug}.ics")).walk("VEVENT")[0]
 
     assert second["uid"] == first["uid"]

@@ -8,8 +8,9 @@ from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
-from events import services
 from events.models import EmailRecord, Registration
+from events.services import changes as event_changes
+from events.services import registrations as registration_services
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +27,7 @@ def test_fifty_concurrent_confirmations_never_exceed_ten_seats():
     def confirm(registration):
         try:
             barrier.wait()
-            services.registration_confirm(registration=registration)
+            registration_services.registration_confirm(registration=registration)
         except Exception as exc:  # reported below
             errors.append(exc)
         finally:
@@ -47,8 +48,8 @@ def test_fifty_concurrent_confirmations_never_exceed_ten_seats():
 
 def test_confirming_twice_changes_nothing(committed):
     registration = factories.RegistrationFactory()
-    committed(services.registration_confirm, registration=registration)
-    committed(services.registration_confirm, registration=registration)
+    committed(registration_services.registration_confirm, registration=registration)
+    committed(registration_services.registration_confirm, registration=registration)
 
     assert Registration.objects.get().status == Registration.Status.CONFIRMED
     assert len(mail.outbox) == 1
@@ -72,7 +73,7 @@ def test_raising_the_capacity_promotes_as_many_as_fit(committed):
     waiting = waitlist(event, 4)
 
     event.capacity = 3
-    changes = committed(services.event_update, event=event)
+    changes = committed(event_changes.event_update, event=event)
 
     assert [r.pk for r in changes.promoted] == [waiting[0].pk, waiting[1].pk]
     assert event.registrations.confirmed().count() == 3
@@ -87,7 +88,7 @@ def test_removing_the_limit_promotes_everyone_waiting(committed):
     waitlist(event, 3)
 
     event.capacity = None
-    committed(services.event_update, event=event)
+    committed(event_changes.event_update, event=event)
 
     assert event.registrations.waitlisted().count() == 0
 
@@ -97,7 +98,7 @@ def test_a_coordinator_can_promote_beyond_the_capacity(committed):
     factories.RegistrationFactory(event=event, status=Registration.Status.CONFIRMED)
     (waiting,) = waitlist(event, 1)
 
-    committed(services.registration_promote, registration=waiting)
+    committed(registration_services.registration_promote, registration=waiting)
 
     waiting.refresh_from_db()
     assert waiting.status == Registration.Status.CONFIRMED
@@ -107,8 +108,8 @@ def test_a_coordinator_can_promote_beyond_the_capacity(committed):
 def test_promoting_someone_not_waiting_is_refused():
     registration = factories.RegistrationFactory(status=Registration.Status.CONFIRMED)
 
-    with pytest.raises(services.RegistrationError):
-        services.registration_promote(registration=registration)
+    with pytest.raises(registration_services.RegistrationError):
+        registration_services.registration_promote(registration=registration)
 
 
 def test_cancelling_after_the_start_is_refused():
@@ -117,8 +118,8 @@ def test_cancelling_after_the_start_is_refused():
     )
     registration = factories.RegistrationFactory(event=event, status=Registration.Status.CONFIRMED)
 
-    with pytest.raises(services.RegistrationError):
-        services.registration_cancel(registration=registration)
+    with pytest.raises(registration_services.RegistrationError):
+        registration_services.registration_cancel(registration=registration)
     assert Registration.objects.get().status == Registration.Status.CONFIRMED
 
 
@@ -129,7 +130,7 @@ def test_rescheduling_emails_an_updated_calendar_with_a_higher_sequence(committe
     factories.RegistrationFactory(event=event, status=Registration.Status.CANCELLED)
 
     changes = committed(
-        services.event_reschedule,
+        event_changes.event_reschedule,
         event=event,
         starts_at=event.starts_at + timedelta(days=1),
         ends_at=event.ends_at + timedelta(days=1),
@@ -150,11 +151,11 @@ def test_changing_the_venue_notifies_but_editing_the_description_does_not(commit
     factories.RegistrationFactory(event=event, status=Registration.Status.CONFIRMED)
 
     event.description = "Nouveau programme"
-    committed(services.event_update, event=event)
+    committed(event_changes.event_update, event=event)
     assert mail.outbox == []
 
     event.venue = "Maison des associations"
-    committed(services.event_update, event=event)
+    committed(event_changes.event_update, event=event)
     assert len(mail.outbox) == 1
     assert "Maison des associations" in mail.outbox[0].body
 
@@ -171,7 +172,7 @@ def test_cancelling_an_event_tells_everyone_still_registered(committed):
     ]
     factories.RegistrationFactory(event=event, status=Registration.Status.CANCELLED)
 
-    committed(services.event_cancel, event=event)
+    committed(event_changes.event_cancel, event=event)
 
     assert sorted(m.to[0] for m in mail.outbox) == sorted(p.email for p in people)
     assert all(m.subject.startswith("Événement annulé") for m in mail.outbox)
@@ -188,9 +189,9 @@ def test_two_simultaneous_registrations_with_one_address_make_one_registration()
     def register(email):
         try:
             barrier.wait()
-            services.registration_create(event=event, full_name="Anne", email=email)
+            registration_services.registration_create(event=event, full_name="Anne", email=email)
             outcomes.append("created")
-        except services.RegistrationExists:
+        except registration_services.RegistrationExists:
             outcomes.append("exists")
         finally:
             connection.close()

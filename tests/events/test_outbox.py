@@ -12,8 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ess_portal.celery import app as celery_app
-from events import services
 from events.models import EmailRecord, Event, Registration
+from events.services import changes as event_changes
+from events.services import outbox, registrations
 from tests import factories
 from tests.integration.smtp_sink import smtp_sink
 
@@ -41,8 +42,8 @@ def test_the_sweep_sends_a_due_reminder_once():
     event = factories.EventFactory(starts_at=now + timedelta(hours=10))
     registration = confirmed(event, confirmed_at=now - timedelta(days=3))
 
-    services.emails_send_due()
-    services.emails_send_due()
+    outbox.emails_send_due()
+    outbox.emails_send_due()
 
     assert len(reminders()) == 1
     message = reminders()[0]
@@ -59,7 +60,7 @@ def test_no_reminder_before_it_falls_due():
     event = factories.EventFactory(starts_at=now + timedelta(hours=30))
     confirmed(event, confirmed_at=now - timedelta(days=3))
 
-    services.emails_send_due()
+    outbox.emails_send_due()
 
     assert reminders() == []
     assert not EmailRecord.objects.exists()
@@ -70,7 +71,7 @@ def test_no_reminder_for_a_registration_confirmed_after_it_fell_due():
     event = factories.EventFactory(starts_at=now + timedelta(hours=10))
     confirmed(event, confirmed_at=now - timedelta(hours=2))
 
-    services.emails_send_due()
+    outbox.emails_send_due()
 
     assert reminders() == []
 
@@ -87,7 +88,7 @@ def test_no_reminder_for_a_cancelled_event_or_a_cancelled_registration():
     )
     factories.RegistrationFactory(event=event, status=Registration.Status.WAITLISTED)
 
-    services.emails_send_due()
+    outbox.emails_send_due()
 
     assert reminders() == []
 
@@ -98,14 +99,14 @@ def test_each_configured_offset_sends_its_own_reminder(settings):
     event = factories.EventFactory(starts_at=now + timedelta(hours=48))
     confirmed(event, confirmed_at=now - timedelta(days=5))
 
-    services.emails_send_due()
+    outbox.emails_send_due()
     assert len(reminders()) == 1
 
-    services.emails_send_due(now=event.starts_at - timedelta(hours=1))
+    outbox.emails_send_due(now=event.starts_at - timedelta(hours=1))
     assert len(reminders()) == 2
     assert sorted(EmailRecord.objects.values_list("key", flat=True)) == [
-        services._reminder_key(2, event),
-        services._reminder_key(72, event),
+        outbox._reminder_key(2, event),
+        outbox._reminder_key(72, event),
     ]
 
 
@@ -114,7 +115,7 @@ def test_the_reminder_is_written_in_the_registrants_language():
     event = factories.EventFactory(starts_at=now + timedelta(hours=10))
     confirmed(event, confirmed_at=now - timedelta(days=3), language="en")
 
-    services.emails_send_due()
+    outbox.emails_send_due()
 
     assert reminders()[0].subject == f"Reminder: {event.title}"
     assert "This is a reminder" in reminders()[0].body
@@ -124,9 +125,9 @@ def test_a_reminder_that_cannot_leave_before_the_start_is_marked_missed():
     now = timezone.now()
     event = factories.EventFactory(starts_at=now + timedelta(hours=10))
     registration = confirmed(event, confirmed_at=now - timedelta(days=3))
-    services.reminders_schedule(now=now)
+    outbox.reminders_schedule(now=now)
 
-    services.emails_send(now=event.starts_at + timedelta(minutes=1))
+    outbox.emails_send(now=event.starts_at + timedelta(minutes=1))
 
     record = EmailRecord.objects.get(registration=registration)
     assert record.status == EmailRecord.Status.MISSED
@@ -137,14 +138,14 @@ def test_a_rescheduled_event_gets_a_new_reminder_for_its_new_date():
     now = timezone.now()
     event = factories.EventFactory(starts_at=now + timedelta(hours=10))
     confirmed(event, confirmed_at=now - timedelta(days=3))
-    services.emails_send_due()
+    outbox.emails_send_due()
 
-    services.event_reschedule(
+    event_changes.event_reschedule(
         event=event,
         starts_at=event.starts_at + timedelta(hours=5),
         ends_at=event.ends_at + timedelta(hours=5),
     )
-    services.emails_send_due()
+    outbox.emails_send_due()
 
     assert len(reminders()) == 2
     assert EmailRecord.objects.filter(kind=EmailRecord.Kind.REMINDER).count() == 2
@@ -158,7 +159,7 @@ def test_an_smtp_failure_is_retried_later_and_nothing_is_dropped(settings, commi
     event = factories.EventFactory()
 
     registration = committed(
-        services.registration_create, event=event, full_name="Anne", email="anne@example.org"
+        registrations.registration_create, event=event, full_name="Anne", email="anne@example.org"
     )
 
     record = EmailRecord.objects.get(registration=registration)
@@ -169,8 +170,8 @@ def test_an_smtp_failure_is_retried_later_and_nothing_is_dropped(settings, commi
     assert timezone.now() + timedelta(minutes=4) < record.due_at <= timezone.now() + timedelta(minutes=5)
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    assert services.emails_send_due() == 0  # not due yet: back-off
-    assert services.emails_send_due(now=record.due_at + timedelta(seconds=1)) == 1
+    assert outbox.emails_send_due() == 0  # not due yet: back-off
+    assert outbox.emails_send_due(now=record.due_at + timedelta(seconds=1)) == 1
 
     record.refresh_from_db()
     assert record.status == EmailRecord.Status.SENT
@@ -186,16 +187,16 @@ def test_the_sweep_sends_a_batch_over_one_smtp_connection(settings):
     with smtp_sink() as (sink, port):
         settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
         settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", port, False
-        assert services.emails_send_due() == 3
+        assert outbox.emails_send_due() == 3
 
     assert sorted(e.rcpt_tos[0] for e in sink.messages) == sorted(p.email for p in people)
     assert sink.sessions == 1
 
 
 def test_the_back_off_grows_and_is_capped():
-    assert services._backoff(1) == timedelta(minutes=5)
-    assert services._backoff(3) == timedelta(minutes=20)
-    assert services._backoff(30) == timedelta(hours=6)
+    assert outbox._backoff(1) == timedelta(minutes=5)
+    assert outbox._backoff(3) == timedelta(minutes=20)
+    assert outbox._backoff(30) == timedelta(hours=6)
 
 
 @pytest.fixture
@@ -223,7 +224,7 @@ def test_a_permanent_refusal_marks_the_email_failed_with_the_reason_and_is_never
     refused = confirmed(event, confirmed_at=now - timedelta(days=2), email="nobody@example.org")
     others = [confirmed(event, confirmed_at=now - timedelta(days=2)) for _ in range(2)]
 
-    assert services.emails_send_due() == 2
+    assert outbox.emails_send_due() == 2
 
     record = EmailRecord.objects.get(registration=refused)
     assert record.status == EmailRecord.Status.FAILED
@@ -232,7 +233,7 @@ def test_a_permanent_refusal_marks_the_email_failed_with_the_reason_and_is_never
     assert sorted(sink.per_recipient()) == sorted(o.email for o in others)
     assert sink.sessions == 1  # the refusal did not cost the batch its connection
 
-    assert services.emails_send_due(now=now + timedelta(days=2)) == 0
+    assert outbox.emails_send_due(now=now + timedelta(days=2)) == 0
     record.refresh_from_db()
     assert record.status == EmailRecord.Status.FAILED and record.attempts == 1
     assert "nobody@example.org" not in sink.per_recipient()
@@ -245,10 +246,10 @@ def test_after_the_server_hangs_up_the_rest_of_the_batch_goes_over_a_new_connect
     busy = confirmed(event, confirmed_at=now - timedelta(days=2), email="busy@example.org")
     others = [confirmed(event, confirmed_at=now - timedelta(days=2)) for _ in range(3)]
     # The sweep sends in due order: make the refused one go first.
-    services.reminders_schedule(now=now)
+    outbox.reminders_schedule(now=now)
     EmailRecord.objects.filter(registration=busy).update(due_at=now - timedelta(minutes=1))
 
-    assert services.emails_send_due() == 3
+    assert outbox.emails_send_due() == 3
 
     assert sorted(sink.per_recipient()) == sorted(o.email for o in others)
     assert sink.sessions == 2
@@ -265,17 +266,17 @@ def test_a_temporary_refusal_is_retried_with_back_off_then_failed_at_the_cut_off
 
     delays = []
     now = timezone.now()
-    while record.status == EmailRecord.Status.PENDING and len(delays) <= services.MAX_ATTEMPTS:
-        services.emails_send(now=now)
+    while record.status == EmailRecord.Status.PENDING and len(delays) <= outbox.MAX_ATTEMPTS:
+        outbox.emails_send(now=now)
         record.refresh_from_db()
         delays.append(record.due_at - now)
         now = record.due_at + timedelta(seconds=1)
 
     assert record.status == EmailRecord.Status.FAILED
-    assert record.attempts == services.MAX_ATTEMPTS
+    assert record.attempts == outbox.MAX_ATTEMPTS
     assert "452 4.2.2 <full@example.org>: mailbox full" in record.last_error
     retries = [round(delay / timedelta(minutes=1)) for delay in delays[:-1]]
-    assert retries == [5, 10, 20, 40, 80, 160, 320, 360, 360][: services.MAX_ATTEMPTS - 1]
+    assert retries == [5, 10, 20, 40, 80, 160, 320, 360, 360][: outbox.MAX_ATTEMPTS - 1]
     assert sink.messages == []
 
 
@@ -309,7 +310,7 @@ def test_registering_succeeds_while_the_broker_is_down_and_the_sweep_sends_the_e
     assert EmailRecord.objects.get().status == EmailRecord.Status.PENDING
     assert mail.outbox == []
 
-    assert services.emails_send_due() == 1
+    assert outbox.emails_send_due() == 1
 
     assert EmailRecord.objects.get().status == EmailRecord.Status.SENT
     assert registration.get_absolute_url() in mail.outbox[0].body
@@ -317,10 +318,10 @@ def test_registering_succeeds_while_the_broker_is_down_and_the_sweep_sends_the_e
 
 def test_an_email_made_useless_before_sending_is_skipped(committed):
     event = factories.EventFactory()
-    registration = services.registration_create(event=event, full_name="Anne", email="anne@example.org")
-    services.registration_cancel(registration=registration, notify=False)
+    registration = registrations.registration_create(event=event, full_name="Anne", email="anne@example.org")
+    registrations.registration_cancel(registration=registration, notify=False)
 
-    services.emails_send_due()
+    outbox.emails_send_due()
 
     assert mail.outbox == []
     assert EmailRecord.objects.get().status == EmailRecord.Status.SKIPPED
@@ -338,7 +339,7 @@ def test_two_sweeps_at_once_send_each_reminder_once():
     def sweep():
         try:
             barrier.wait()
-            services.emails_send_due()
+            outbox.emails_send_due()
         except Exception as exc:  # reported below
             errors.append(exc)
         finally:

@@ -17,8 +17,8 @@ from django.utils import timezone
 from markupsafe import escape
 
 from actors.models import Actor
-from events import personal_data
 from events.models import EmailRecord, Event, Registration
+from events.services import personal_data
 from events.tasks import purge_personal_data
 from tests import factories
 
@@ -120,7 +120,7 @@ def test_an_anonymised_registration_page_is_gone(client):
 
 NAME = "Zoé Kerhervé"
 EMAIL = "zoe.kerherve@example.org"
-#: The places a person's data is kept (events.personal_data.PLACES), as the export names them.
+#: The places a person's data is kept (events.services.personal_data.PLACES), as the export names them.
 PLACE_KEYS = ["registrations", "outbox", "admin_history", "proposals", "login_records"]
 
 
@@ -197,7 +197,7 @@ def person_everywhere(client, committed, settings):
 
 
 def test_the_export_holds_every_place_the_person_is_kept(person_everywhere):
-    from events.personal_data import PLACES
+    from events.services.personal_data import PLACES
 
     out = StringIO()
     call_command("export_personal_data", EMAIL, stdout=out)
@@ -250,7 +250,7 @@ def test_the_purge_keeps_what_is_within_retention(person_everywhere, settings):
 
 
 def test_the_privacy_page_lists_every_place_from_the_same_definition(client, settings):
-    from events.personal_data import PLACES
+    from events.services.personal_data import PLACES
 
     content = client.get("/confidentialite/").content.decode()
 

@@ -10,8 +10,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from events import services
 from events.models import EmailRecord, Event, Registration
+from events.services import registrations
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -312,7 +312,7 @@ def dead_redis(backend):
 
 
 @pytest.mark.parametrize(
-    "backend", ["ess_portal.cache.ResilientRedisCache", "django.core.cache.backends.redis.RedisCache"]
+    "backend", ["core.cache.ResilientRedisCache", "django.core.cache.backends.redis.RedisCache"]
 )
 @pytest.mark.parametrize(
     ("fail_open", "status", "created"),
@@ -337,7 +337,9 @@ def test_with_the_cache_down_the_rate_limit_fails_as_configured(
 def test_plain_text_emails_are_not_html_escaped_and_html_ones_are(committed):
     event = factories.EventFactory(title='L\'atelier "bois" & paille')
 
-    committed(services.registration_create, event=event, full_name="Anne O'Neil", email="anne@example.org")
+    committed(
+        registrations.registration_create, event=event, full_name="Anne O'Neil", email="anne@example.org"
+    )
 
     (message,) = mail.outbox
     assert "Bonjour Anne O'Neil," in message.body

@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from actors import services
 from actors.models import Actor, ImportJob
+from actors.services import csv_format, import_jobs
 from tests import factories
 from tests.integration.conftest import running_worker, wait_for
 
@@ -31,8 +31,8 @@ def test_a_worker_previews_then_imports_5000_rows_with_progress_in_the_database(
 
     with running_worker():
         started = time.monotonic()
-        job = services.import_job_create(
-            pole=pole, user=user, file_name="membres.csv", content=big_file(services.IMPORT_MAX_ROWS)
+        job = import_jobs.import_job_create(
+            pole=pole, user=user, file_name="membres.csv", content=big_file(csv_format.IMPORT_MAX_ROWS)
         )
         assert time.monotonic() - started < 2  # the upload only stores the file
         seen = set()
@@ -55,7 +55,7 @@ def test_a_worker_previews_then_imports_5000_rows_with_progress_in_the_database(
         assert not Actor.objects.exists()
 
         started = time.monotonic()
-        assert services.import_job_confirm(job=job)
+        assert import_jobs.import_job_confirm(job=job)
         wait_for(lambda: ImportJob.objects.get(pk=job.pk).finished, timeout=180, interval=0.1)
         import_seconds = time.monotonic() - started
 

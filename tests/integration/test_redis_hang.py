@@ -26,8 +26,8 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from events import services
 from events.models import EmailRecord, Registration
+from events.services import outbox
 from tests import factories
 from tests.integration.conftest import ROOT, database_url_for_worker
 from tests.integration.redis_server import needs_redis_server, own_redis
@@ -169,7 +169,7 @@ def test_a_hanging_redis_delays_the_mail_never_the_pages(settings):
         # Redis still frozen: the sweep (it needs only the database and SMTP) sends the mail; Anne's
         # confirmation request is no longer needed.
         settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-        assert services.emails_send_due() == 2
+        assert outbox.emails_send_due() == 2
         subjects = {m.to[0]: m.subject for m in mail.outbox}
         assert len(mail.outbox) == len(subjects) == 2
         assert subjects["anne@example.org"].startswith("Votre place est réservée")

@@ -7,8 +7,8 @@ from email.header import decode_header, make_header
 import pytest
 from django.utils import timezone
 
-from events import services
 from events.models import EmailRecord, Registration
+from events.services import registrations
 from events.tasks import send_due_emails
 from tests import factories
 from tests.integration.conftest import running_worker, wait_for
@@ -56,7 +56,9 @@ def test_a_registration_email_published_on_commit_is_sent_by_the_worker(smtp_sin
     event = factories.EventFactory(title="Rencontre de Redon")
 
     with running_worker({"EMAIL_URL": f"smtp://127.0.0.1:{port}"}):
-        registration = services.registration_create(event=event, full_name="Anne", email="anne@example.org")
+        registration = registrations.registration_create(
+            event=event, full_name="Anne", email="anne@example.org"
+        )
         wait_for(lambda: EmailRecord.objects.filter(status=EmailRecord.Status.SENT).exists(), timeout=45)
 
     message = message_from_bytes(sink.messages[0].content)

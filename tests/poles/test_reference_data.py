@@ -5,8 +5,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from actors.models import Sector
+from actors.services.reference import SECTORS, reference_data_load
 from poles.models import Commune, Epci
-from poles.services import COMMUNES_CSV, EPCIS_CSV, SECTORS, ReferenceDataError, reference_data_load
+from poles.services import COMMUNES_CSV, EPCIS_CSV, ReferenceDataError
 
 pytestmark = pytest.mark.django_db
 

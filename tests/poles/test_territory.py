@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from shapely.geometry import Point, shape
 
-from actors import services as actor_services
+from actors.services import proposals
 from poles import contours
 from poles.models import Commune, Epci, Pole
 from poles.services_backoffice import pole_territory_set, poles_outline_refresh
@@ -60,7 +60,7 @@ def test_where_territories_overlap_anyway_the_pole_listing_the_commune_comes_fir
     listing.communes.add(places.redon)
     assert list(Pole.objects.territory_of(places.redon)) == [listing, through_epci, younger_through_epci]
     assert (
-        actor_services.actor_propose(
+        proposals.actor_propose(
             name="Vélo Solidaire",
             legal_form="association",
             commune=places.redon,

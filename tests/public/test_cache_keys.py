@@ -97,7 +97,7 @@ def cached_pages() -> dict[str, frozenset[str]]:
 def fresh_caches():
     from django.core.cache import cache
 
-    from ess_portal.public_cache import _local
+    from core.public_cache import _local
 
     cache.clear()
     _local.clear()
@@ -105,7 +105,7 @@ def fresh_caches():
 
 def pages_kept() -> int:
     """Pages in this process's tier of the page cache (the shared tier holds the same keys)."""
-    from ess_portal.public_cache import _local
+    from core.public_cache import _local
 
     return len(_local._pages._values)
 

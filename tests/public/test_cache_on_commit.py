@@ -14,8 +14,7 @@ from django.db.models import F
 from django.test import Client
 
 from actors.models import Actor, Sector
-from actors.signals import PUBLIC_MODELS
-from ess_portal.public_cache import data_version
+from core.public_cache import PUBLIC_MODELS, data_version
 from events.models import Event, Workshop
 from poles.models import Commune, Epci, Partner, Pole, Support
 from tests import factories

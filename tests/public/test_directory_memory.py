@@ -6,7 +6,7 @@ import pytest
 from django.utils import translation
 
 from actors.models import Actor
-from actors.services import actors_set_published
+from actors.services.publication import actors_set_published
 from poles.services import COMMUNE_COLUMNS, EPCI_COLUMNS, reference_data_load
 from tests import factories
 
@@ -103,7 +103,7 @@ def test_the_matches_kept_are_bounded_by_their_total_size():
     from array import array
 
     from actors.selectors import Matches
-    from ess_portal.public_cache import LocalLRU
+    from core.public_cache import LocalLRU
 
     kept = LocalLRU(10, weight=len)
     kept.put(("v1", "large"), Matches(array("q", range(8))))

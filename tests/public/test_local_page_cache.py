@@ -1,9 +1,9 @@
-"""The per-process tier of the anonymous page cache (ess_portal.public_cache)."""
+"""The per-process tier of the anonymous page cache (core.public_cache)."""
 
 import pytest
 from django.core.cache import cache
 
-from ess_portal.public_cache import VERSION_KEY
+from core.public_cache import VERSION_KEY
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -42,7 +42,7 @@ def count_queries(client, url: str) -> int:
     """Queries of the page rendered afresh: both tiers of the page cache emptied."""
     from django.core.cache import cache
 
-    from ess_portal.public_cache import _local
+    from core.public_cache import _local
 
     cache.clear()
     _local.clear()

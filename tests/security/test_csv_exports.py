@@ -19,9 +19,9 @@ from django.db import models, transaction
 from django.test import RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from actors import services as actor_services
 from actors.models import Actor
-from ess_portal.csv_export import FORMULA_STARTS
+from actors.services import imports as actor_imports
+from core.csv_export import FORMULA_STARTS
 from events.models import EmailRecord, Registration
 from tests import factories
 
@@ -191,7 +191,7 @@ def test_an_exported_file_imports_back_without_the_quotes(client, roles, pole_a,
     )
     assert response.status_code == HTTPStatus.OK and "'+33" in response.content.decode()
 
-    report = actor_services.actors_import(pole=pole_a, file=response.content, user=coordinator, dry_run=False)
+    report = actor_imports.actors_import(pole=pole_a, file=response.content, user=coordinator, dry_run=False)
 
     assert report.ok and report.updated == 1, report.file_errors
     actor = Actor.objects.get()
@@ -199,11 +199,11 @@ def test_an_exported_file_imports_back_without_the_quotes(client, roles, pole_a,
 
 
 def test_every_csv_writer_of_the_code_is_the_neutralising_one():
-    """A new export cannot write CSV around ess_portal.csv_export without this failing."""
+    """A new export cannot write CSV around core.csv_export without this failing."""
     offenders = []
     folders = [p for p in ROOT.iterdir() if p.is_dir() and not p.name.startswith(".") and p.name != "tests"]
     for path in (path for folder in folders for path in folder.rglob("*.py")):
-        if path.relative_to(ROOT).as_posix() == "ess_portal/csv_export.py":
+        if path.relative_to(ROOT).as_posix() == "core/csv_export.py":
             continue
         if re.search(r"csv\.(writer|DictWriter)\(", path.read_text(encoding="utf-8")):
             offenders.append(path.relative_to(ROOT).as_posix())

@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from ess_portal.csp import tile_sources
+from core.csp import tile_sources
 
 pytestmark = pytest.mark.django_db
 

@@ -35,7 +35,7 @@ def redis_down(settings):
     celery_app.amqp._producer_pool = None
     dead_cache = {
         "default": {
-            "BACKEND": "ess_portal.cache.ResilientRedisCache",
+            "BACKEND": "core.cache.ResilientRedisCache",
             "LOCATION": dead,
             "KEY_PREFIX": "ess",
             "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},

@@ -9,7 +9,7 @@ from django.template import engines
 from django.urls import include, path
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
-from ess_portal.public_cache import cache_public_page
+from core.public_cache import cache_public_page
 
 PAGE = engines["django"].from_string(
     '<!doctype html><title>Carte</title>{% if nonce %}<script nonce="{{ request.csp_nonce }}">'

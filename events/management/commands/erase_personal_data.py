@@ -2,13 +2,13 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from events import personal_data
+from events.services import personal_data
 
 
 class Command(BaseCommand):
     help = (
         "Erase everything held about one email address (right to erasure), in every place of "
-        "events.personal_data: upcoming registrations are cancelled (the waiting list moves on), every "
+        "events.services.personal_data: upcoming registrations are cancelled (the waiting list moves on), every "
         "registration of the address is anonymised, its emails, proposals' contact details and login "
         "records deleted, and its name removed from the admin history."
     )

@@ -4,13 +4,13 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from events import personal_data
+from events.services import personal_data
 
 
 class Command(BaseCommand):
     help = (
         "Print as JSON everything the portal holds about one email address (right of access), one key "
-        "per place of events.personal_data."
+        "per place of events.services.personal_data."
     )
 
     def add_arguments(self, parser):

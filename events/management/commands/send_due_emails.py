@@ -2,12 +2,12 @@
 
 from django.core.management.base import BaseCommand
 
-from events import services
+from events.services import outbox
 
 
 class Command(BaseCommand):
     help = "Write the reminders that fell due and send every due, unsent email (what the beat runs)."
 
     def handle(self, *args, **options):
-        sent = services.emails_send_due()
+        sent = outbox.emails_send_due()
         self.stdout.write(f"{sent} email(s) sent.")

@@ -9,7 +9,7 @@ from poles.models import COORDINATOR_GROUP, REGIONAL_GROUP
 ALL = ("view", "add", "change", "delete")
 
 #: Model permissions of each group, as {app_label.model: actions}. Scoping to the user's own poles is
-#: not a permission: ess_portal.admin.PoleScopedAdmin applies it in every admin view.
+#: not a permission: poles.admin_scoping.PoleScopedAdmin applies it in every admin view.
 ROLES: dict[str, dict[str, tuple[str, ...]]] = {
     REGIONAL_GROUP: {
         "poles.pole": ALL,

@@ -38,8 +38,8 @@ from django.utils.translation import gettext_lazy as _
 
 from actors.models import Actor
 
-from .models import EmailRecord, Registration
-from .services import registration_cancel
+from ..models import EmailRecord, Registration
+from .registrations import registration_cancel
 
 #: What replaces a person's address in the text of an admin history entry.
 REDACTED = "[…]"

@@ -7,7 +7,7 @@ would exhaust everyone's rate limits. The proxy passes the client's address in a
 :func:`client_ip` is the one reading of it, used by
 
 - the admin login lockout (django-axes, ``AXES_CLIENT_IP_CALLABLE``),
-- the rate limits (``ess_portal.ratelimit``),
+- the rate limits (``core.ratelimit``),
 - the logs: gunicorn's access log (``gunicorn.conf.py``) and the app's request logs
   (:class:`ClientAddressLogFilter`, the ``client_ip`` field of the JSON lines).
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.admin.widgets import AdminSplitDateTime
+from django.contrib.admin.widgets import AdminSplitDateTime, AdminURLFieldWidget
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.text import capfirst
@@ -12,18 +12,33 @@ from django.utils.translation import gettext_lazy as _
 from .geo import LAT_RANGE, LON_RANGE, validate_position
 from .widgets import Coordinates, GeoJSONMapField, LabelledSplitDateTime, PointMapWidget
 
+#: The scheme a URL typed without one ("www.example.org") gets, in every form of the portal (Django 6's
+#: default, opted in now). The one definition of the rule: the helpers below and ``HttpsURLField`` use it.
+URL_SCHEME = "https"
+
+#: ``ModelAdmin.formfield_overrides`` entry: URL fields of admin forms assume :data:`URL_SCHEME`.
+HTTPS_URL_FIELDS = {models.URLField: {"widget": AdminURLFieldWidget, "assume_scheme": URL_SCHEME}}
+
+
+class HttpsURLField(forms.URLField):
+    """A URL form field that assumes :data:`URL_SCHEME` when none is typed."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("assume_scheme", URL_SCHEME)
+        super().__init__(**kwargs)
+
 
 def https_formfield(db_field, **kwargs):
-    """``Meta.formfield_callback`` for admin model forms: URL fields assume https (Django 6's default)."""
+    """``Meta.formfield_callback`` for model forms: URL fields assume :data:`URL_SCHEME`."""
     if isinstance(db_field, models.URLField):
-        kwargs.setdefault("assume_scheme", "https")
+        kwargs.setdefault("assume_scheme", URL_SCHEME)
     return db_field.formfield(**kwargs)
 
 
 class PointField(GeoJSONMapField):
     """A point placed on the map or typed as latitude and longitude: cleans to ``(latitude, longitude)`` or None.
 
-    The typed coordinates (:class:`~ess_portal.widgets.Coordinates`) are decimal degrees in WGS84; a decimal
+    The typed coordinates (:class:`~core.widgets.Coordinates`) are decimal degrees in WGS84; a decimal
     comma is accepted. Both empty means no point; only one of the two, text that is not a number or a value
     out of range is refused with a message that says which coordinate is wrong and how to write it.
     """
@@ -115,7 +130,7 @@ class LocatedAdminForm(forms.ModelForm):
     position is approximate; the typed values are then ignored, mistakes included. Placing a marker or
     typing a coordinate unticks the box (``static/js/admin-map.js``). Without a point, the map opens on the
     commune, where the marker belongs. The admin's date-and-time inputs get a label each
-    (:class:`~ess_portal.widgets.LabelledSplitDateTime`).
+    (:class:`~core.widgets.LabelledSplitDateTime`).
     """
 
     position = PointField(label=capfirst(_("position on the map")))

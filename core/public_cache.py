@@ -4,7 +4,7 @@ Two things make a cached entry stale, and both are part of every cache key:
 
 * the *data version*, a random token kept in the cache and replaced when a change to anything the public
   site shows **commits** (``bump_data_version_on_commit``): by signal handlers when such an object is
-  saved, deleted or has its sectors changed (``actors.signals``), and by the bulk writes of the public
+  saved, deleted or has its sectors changed (``watch_public_data``, called by each app's ``ready()``), and by the bulk writes of the public
   models' QuerySets (``PublicDataQuerySet``: ``update()``, ``delete()``, ``bulk_create()`` and
   ``bulk_update()`` send no signal). Never before the commit: another worker rendering in between would
   read the old rows and keep them under the new version;
@@ -46,7 +46,7 @@ from http import HTTPStatus
 from django.conf import settings
 from django.core.cache import cache
 from django.db import models, transaction
-from django.db.models import Count, Max, Q
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse, JsonResponse, QueryDict
 from django.middleware.gzip import GZipMiddleware
 from django.utils.cache import get_conditional_response, patch_vary_headers, set_response_etag
@@ -127,9 +127,35 @@ def bump_data_version_on_commit(using: str | None = None) -> None:
     transaction.on_commit(bump_data_version, using=using, robust=True)
 
 
+#: The models whose rows the public site shows (labels), each registered by its own app's ``ready()``
+#: through :func:`watch_public_data`; each one's QuerySet is a ``PublicDataQuerySet``.
+PUBLIC_MODELS: set[str] = set()
+
+
+def public_data_changed(sender, using=None, action=None, **kwargs) -> None:
+    """Signal handler: renew the data version once the change commits, never before."""
+    if action is None or action.startswith("post_"):  # m2m_changed also announces changes to come
+        bump_data_version_on_commit(using)
+
+
+def watch_public_data(*public_models, relations: Iterable = ()) -> None:
+    """Renew the data version whenever a row of ``public_models``, or a link of the many-to-many
+    ``relations`` (their ``through`` models), changes. Signals are used for cache invalidation only,
+    never for business rules; bulk writes, which send no signal, are covered by ``PublicDataQuerySet``."""
+    for model in public_models:
+        label = model._meta.label
+        PUBLIC_MODELS.add(label)
+        post_save.connect(public_data_changed, sender=model, dispatch_uid=f"public-cache-save-{label}")
+        post_delete.connect(public_data_changed, sender=model, dispatch_uid=f"public-cache-delete-{label}")
+    for through in relations:
+        m2m_changed.connect(
+            public_data_changed, sender=through, dispatch_uid=f"public-cache-m2m-{through._meta.label}"
+        )
+
+
 class PublicDataQuerySet(models.QuerySet):
     """The QuerySet of a model the public site shows: its bulk writes, which send no signal, renew the
-    public data version when they commit, as saves and deletions do through ``actors.signals``."""
+    public data version when they commit, as saves and deletions do through ``watch_public_data``."""
 
     def update(self, **kwargs):
         count = super().update(**kwargs)
@@ -269,18 +295,22 @@ class Fingerprint:
     last_modified: datetime | None
 
 
-def data_fingerprint() -> Fingerprint:
-    """Counts and latest change of organisations and poles: two small aggregate queries."""
-    from actors.models import Actor
-    from poles.models import Pole
+#: The parts of the map data's fingerprint, registered by the apps whose rows the map shows (``ready()``):
+#: each returns a token and the latest change of its rows. The kernel imports no app.
+_FINGERPRINT_PARTS: list[Callable[[], tuple[str, datetime | None]]] = []
 
-    # Only indexed columns: PostgreSQL answers from the (is_published, updated_at) index alone.
-    actors = Actor.objects.aggregate(
-        total=Count("*"), published=Count("updated_at", filter=Q(is_published=True)), last=Max("updated_at")
-    )
-    poles = Pole.objects.aggregate(total=Count("pk"), last=Max("updated_at"))
-    stamps = [stamp for stamp in (actors["last"], poles["last"]) if stamp is not None]
-    token = "{total}-{published}-{last}".format(**actors) + "-{total}-{last}".format(**poles)
+
+def register_fingerprint(part: Callable[[], tuple[str, datetime | None]]) -> None:
+    """Add a part to the map data's fingerprint (once: registering the same callable again is a no-op)."""
+    if part not in _FINGERPRINT_PARTS:
+        _FINGERPRINT_PARTS.append(part)
+
+
+def data_fingerprint() -> Fingerprint:
+    """What the registered parts say (organisations and poles: two small aggregate queries)."""
+    parts = [part() for part in _FINGERPRINT_PARTS]
+    stamps = [stamp for _token, stamp in parts if stamp is not None]
+    token = "-".join(token for token, _stamp in parts)
     return Fingerprint(token=token, last_modified=max(stamps) if stamps else None)
 
 

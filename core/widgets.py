@@ -40,7 +40,7 @@ class MapWidget(forms.Textarea):
     drawing tools, and the GeoJSON sits in a nameless hidden textarea, so nothing is ever posted.
     """
 
-    template_name = "ess_portal/widgets/map.html"
+    template_name = "core/widgets/map.html"
 
     #: Zoom used when the map is centred on a known place (``center``) rather than on the region.
     PLACE_ZOOM = 13
@@ -236,7 +236,7 @@ class LabelledSplitDateTime(AdminSplitDateTime):
     and "Time:" as bare text, so screen readers announce two unnamed fields). The field's label points
     at the date input."""
 
-    template_name = "ess_portal/widgets/split_datetime.html"
+    template_name = "core/widgets/split_datetime.html"
 
     def id_for_label(self, id_):
         return f"{id_}_0" if id_ else id_

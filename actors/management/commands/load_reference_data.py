@@ -1,7 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from poles.services import COMMUNES_CSV, EPCIS_CSV, ReferenceDataError, reference_data_load
+from actors.services.reference import reference_data_load
+from poles.services import COMMUNES_CSV, EPCIS_CSV, ReferenceDataError
 
 
 class Command(BaseCommand):

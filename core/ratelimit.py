@@ -1,11 +1,11 @@
 """Rate limits of the public site, per client address (django-ratelimit), surviving a cache outage.
 
 Every limit goes through :func:`rate_limited`, which counts per client address as
-``ess_portal.client_ip`` reads it (``CLIENT_IP_HEADER`` behind the proxy, else the connection
+``core.client_ip`` reads it (``CLIENT_IP_HEADER`` behind the proxy, else the connection
 address); an IPv6 client counts by its /64 network, as django-ratelimit's own "ip" key does, since one
 subscriber holds a whole /64.
 
-django-ratelimit counts in the cache. The project's Redis cache (``ess_portal.cache``) already turns an
+django-ratelimit counts in the cache. The project's Redis cache (``core.cache``) already turns an
 outage into misses; a plain Redis cache raises instead, so the call is also guarded here. Either way
 ``settings.RATELIMIT_FAIL_OPEN`` decides: open (the default) lets requests through while the cache is
 down, closed refuses them. The README explains the choice.

@@ -8,7 +8,7 @@ form widgets keep Django's templates (``templates/``).
 What the templates get, beside Jinja2's own tags and filters:
 
 - translations: ``_("text")`` and ``{% trans count=n %}…{% pluralize count %}…{% endtrans %}`` through
-  Django's catalogues (``makemessages`` extracts them: ``ess_portal/management/commands/makemessages.py``);
+  Django's catalogues (``makemessages`` extracts them: ``core/management/commands/makemessages.py``);
 - ``url(name, *args, **kwargs)``, ``static(path)``, ``querystring(request, **changes)``,
   ``language_name(code)``, ``csrf_input`` (Django's Jinja2 backend), the context processors' values;
 - the maps: ``leaflet_css()``, ``leaflet_js()``, ``leaflet_map(...)``, ``map_options()``;
@@ -31,8 +31,8 @@ from jinja2.ext import Extension
 from leaflet.templatetags import leaflet_tags
 from markupsafe import Markup
 
-from actors.templatetags.public_maps import km, map_options
-from ess_portal.public_cache import LocalLRU
+from core.maps import km, map_options
+from core.public_cache import LocalLRU
 
 
 @lru_cache(maxsize=4096)

@@ -3,7 +3,7 @@
 from django.core.cache import cache
 from django.core.management.base import BaseCommand
 
-from ess_portal.public_cache import VERSION_KEY, bump_data_version
+from core.public_cache import VERSION_KEY, bump_data_version
 
 
 class Command(BaseCommand):

@@ -1,30 +1,5 @@
-"""Writes of the events app: registrations, seats, the email outbox and event changes.
-
-(A person's data — export, erasure, the retention purge — is ``events.personal_data``.)
-
-Rules that hold in every function here:
-
-- Seats are counted and taken while the event row is locked (``select_for_update``; SQLite serialises
-  writers with ``transaction_mode=IMMEDIATE``), so concurrent confirmations never exceed the capacity.
-- Every email is an :class:`~events.models.EmailRecord` row written in the same transaction as the
-  change it announces; a Celery task is published only once that transaction commits
-  (``transaction.on_commit(..., robust=True)``). A dead broker therefore delays mail, never loses it:
-  the beat sweep (:func:`emails_send_due`) sends whatever is due and unsent.
-- Sending (the "Outbox" section) claims due rows with ``select_for_update(skip_locked=True)`` where the
-  database has it, gives them the sender's token and moves their ``due_at`` past a lease
-  (``EMAIL_CLAIM_SECONDS``) before the locks are released, so two sweeps never take the same row. Just
-  before each email, the sender checks the row is still pending and still carries its token, and renews
-  the lease for that one email: a sweep slower than its lease leaves the rows it has not reached to
-  whoever claimed them since, and never sends them twice, however slow the SMTP server. The lease must
-  only outlast one email (each SMTP exchange is bounded by ``EMAIL_TIMEOUT``).
-- One SMTP connection per batch. A 5xx answer to an email is final: the row is marked failed with the
-  server's answer, shown to the coordinators in the admin. Other failures (4xx, timeouts, no connection)
-  are retried after 5 minutes, then 10, 20… (at most 6 hours apart), and the row is marked failed after
-  ``MAX_ATTEMPTS`` attempts (about a day).
-- Every database step of a sweep reconnects and runs again when the connection drops, so the sweep goes
-  on and an email it has sent is marked sent. Only an email in flight when the sender dies (or the
-  database stays unreachable) can be sent twice, once its lease has lapsed.
-"""
+"""The email outbox: one row per message, sent exactly once by the worker (batches, leases,
+retries), and the reminders written when they fall due. The rules are in ``events.services``."""
 
 from __future__ import annotations
 
@@ -33,19 +8,18 @@ import secrets
 import smtplib
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
-from django.contrib.auth.base_user import BaseUserManager
 from django.core import mail
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, QuerySet
-from django.utils import timezone, translation
-from django.utils.translation import gettext_lazy as _
+from django.utils import timezone
 
-from .models import EmailRecord, Event, Registration, RegistrationState
+from core.publish import publish_task
+
+from ..emails import build_message
+from ..models import EmailRecord, Event, Registration
 
 logger = logging.getLogger(__name__)
 
@@ -62,27 +36,13 @@ Status = Registration.Status
 Kind = EmailRecord.Kind
 #: Emails that concern a seat: they are not sent once the registration is cancelled.
 SEAT_KINDS = {Kind.CONFIRMATION_REQUEST, Kind.CONFIRMED, Kind.WAITLISTED, Kind.PROMOTED, Kind.REMINDER}
-SCHEDULE_FIELDS = ("starts_at", "ends_at")
-PLACE_FIELDS = ("venue", "address", "commune_id", "latitude", "longitude")
-
-
-class RegistrationError(ValidationError):
-    """A registration request that the rules refuse; its message is shown to the visitor."""
-
-
-class RegistrationExists(RegistrationError):
-    """The address already holds an active registration for the event (``registration``)."""
-
-    def __init__(self, registration: Registration):
-        super().__init__(_("This email address is already registered for this event."), code="duplicate")
-        self.registration = registration
 
 
 # --------------------------------------------------------------------------------------------------
 # Outbox
 
 
-def _emails_create(
+def emails_create(
     registrations: Iterable[Registration],
     *,
     kind: str,
@@ -114,11 +74,11 @@ def _emails_create(
             status=EmailRecord.Status.PENDING,
         ).values_list("pk", flat=True)
     )
-    _publish_on_commit(ids)
+    emails_publish_on_commit(ids)
     return rows
 
 
-def _publish_on_commit(record_ids: list[int]) -> None:
+def emails_publish_on_commit(record_ids: list[int]) -> None:
     if record_ids:
         transaction.on_commit(lambda: _publish(record_ids), robust=True)
 
@@ -128,15 +88,13 @@ def _publish(record_ids: list[int]) -> None:
 
     A broker that is down or hangs costs at most ``REDIS_TIMEOUT`` (the transport's connect and read
     timeouts), then the emails wait in the outbox for the beat sweep."""
-    from .tasks import send_emails
-
     try:
-        send_emails.apply_async((record_ids,), retry=False)
+        publish_task("events.send_emails", record_ids, retry=False)
     except Exception as exc:  # kombu and redis raise several kinds; none may reach the person
         logger.warning("Broker unavailable (%s): %d email(s) left to the sweep", exc, len(record_ids))
 
 
-def _skip_pending_emails(registrations: QuerySet | Iterable[Registration], kinds: Iterable[str]) -> int:
+def emails_skip_pending(registrations: QuerySet | Iterable[Registration], kinds: Iterable[str]) -> int:
     return EmailRecord.objects.filter(
         registration__in=registrations, kind__in=list(kinds), status=EmailRecord.Status.PENDING
     ).update(status=EmailRecord.Status.SKIPPED)
@@ -332,8 +290,6 @@ def emails_send(*, ids: Iterable[int] | None = None, now: datetime | None = None
 
 def _send_batch(*, ids: Iterable[int] | None, now: datetime) -> tuple[int, int]:
     """Claim one batch and send it; returns (rows claimed, emails sent)."""
-    from .emails import build_message
-
     token = secrets.token_hex(8)
     claimed = _with_reconnect(_claim, now=now, ids=ids, limit=SEND_BATCH_SIZE, token=token)
     if not claimed:
@@ -435,256 +391,3 @@ def reminders_schedule(*, now: datetime | None = None) -> int:
             )
     created = EmailRecord.objects.bulk_create(rows, ignore_conflicts=True)
     return len(created)
-
-
-# --------------------------------------------------------------------------------------------------
-# Registrations
-
-
-def registration_create(
-    *,
-    event: Event,
-    full_name: str,
-    email: str,
-    organisation=None,
-    organisation_name: str = "",
-    language: str | None = None,
-    now: datetime | None = None,
-) -> Registration:
-    """Register someone (pending until they confirm by email) and email them the confirmation link.
-
-    Raises :class:`RegistrationExists` when the address already holds an active registration for the
-    event, :class:`RegistrationError` when registration is not open or a members-only event gets no
-    member organisation.
-    """
-    now = now or timezone.now()
-    email = BaseUserManager.normalize_email(email.strip())
-    state = event.registration_state(now)
-    if state not in (RegistrationState.OPEN, RegistrationState.FULL):
-        raise RegistrationError(
-            _("Registration is not possible for this event: %(state)s.") % {"state": state.label},
-            code="closed",
-        )
-    if event.is_members_only and organisation is None:
-        raise RegistrationError(
-            _("This event is for member organisations only: choose your organisation in the list."),
-            code="members_only",
-        )
-    existing = Registration.objects.active().not_anonymised().of_email(email).filter(event=event).first()
-    if existing:
-        raise RegistrationExists(existing)
-    try:
-        with transaction.atomic():
-            registration = Registration.objects.create(
-                event=event,
-                full_name=full_name.strip(),
-                email=email,
-                organisation=organisation,
-                organisation_name="" if organisation else organisation_name.strip(),
-                language=language or translation.get_language() or settings.LANGUAGE_CODE,
-                consent_at=now,
-            )
-            _emails_create([registration], kind=Kind.CONFIRMATION_REQUEST)
-    except IntegrityError:
-        existing = Registration.objects.active().not_anonymised().of_email(email).filter(event=event).first()
-        if existing is None:
-            raise
-        raise RegistrationExists(existing) from None
-    return registration
-
-
-def registration_resend_link(*, registration: Registration) -> EmailRecord | None:
-    """Email the link of an existing registration again (someone registered twice).
-
-    At most one such email waits in the outbox at a time, so a repeated form cannot flood a mailbox.
-    """
-    with transaction.atomic():
-        waiting = EmailRecord.objects.filter(
-            registration=registration, kind=Kind.LINK, status=EmailRecord.Status.PENDING
-        ).exists()
-        if waiting:
-            return None
-        count = EmailRecord.objects.filter(registration=registration, kind=Kind.LINK).count()
-        rows = _emails_create([registration], kind=Kind.LINK, key=str(count + 1))
-    return rows[0] if rows else None
-
-
-def _lock(registration: Registration) -> tuple[Event, Registration]:
-    """Lock the event row, then the registration row, and return fresh copies of both."""
-    event = Event.objects.select_for_update().get(pk=registration.event_id)
-    registration = Registration.objects.select_for_update().get(pk=registration.pk)
-    registration.event = event
-    return event, registration
-
-
-def registration_confirm(*, registration: Registration, now: datetime | None = None) -> Registration:
-    """Confirm the email address: take a seat if one is free, else join the waiting list.
-
-    Idempotent: confirming a registration that is no longer pending changes nothing. Raises
-    :class:`RegistrationError` once the event is cancelled or has started.
-    """
-    now = now or timezone.now()
-    with transaction.atomic():
-        event, registration = _lock(registration)
-        if registration.status != Status.PENDING:
-            return registration
-        if not event.seats_can_change(now):
-            raise RegistrationError(
-                _("This registration can no longer be confirmed: the event is cancelled or has started."),
-                code="closed",
-            )
-        free = event.seats_left(confirmed=event.registrations.confirmed().count())
-        if free is None or free > 0:
-            registration.status = Status.CONFIRMED
-            registration.confirmed_at = now
-            kind = Kind.CONFIRMED
-        else:
-            registration.status = Status.WAITLISTED
-            registration.waitlisted_at = now
-            kind = Kind.WAITLISTED
-        registration.save(update_fields=["status", "confirmed_at", "waitlisted_at", "updated_at"])
-        _emails_create([registration], kind=kind)
-    return registration
-
-
-def _fill_seats(event: Event, now: datetime) -> list[Registration]:
-    """Promote the oldest waiting people into the free seats of a locked event and email them."""
-    if not event.seats_can_change(now):
-        return []
-    waiting = event.registrations.waitlisted().select_for_update()
-    free = event.seats_left(confirmed=event.registrations.confirmed().count())
-    if free is not None:
-        if free == 0:
-            return []
-        waiting = waiting[:free]
-    promoted = list(waiting)
-    for registration in promoted:
-        registration.status = Status.CONFIRMED
-        registration.confirmed_at = now
-        registration.save(update_fields=["status", "confirmed_at", "updated_at"])
-    _emails_create(promoted, kind=Kind.PROMOTED)
-    return promoted
-
-
-def registration_cancel(
-    *, registration: Registration, notify: bool = True, now: datetime | None = None
-) -> Registration:
-    """Cancel a registration; a freed seat goes to the oldest person on the waiting list.
-
-    Idempotent. Raises :class:`RegistrationError` once the event has started. ``notify=False`` sends
-    no acknowledgement (erasure on request).
-    """
-    now = now or timezone.now()
-    with transaction.atomic():
-        event, registration = _lock(registration)
-        if registration.status == Status.CANCELLED:
-            return registration
-        if event.starts_at <= now:
-            raise RegistrationError(
-                _("The event has started: the registration can no longer be cancelled."), code="started"
-            )
-        freed_seat = registration.status == Status.CONFIRMED
-        registration.status = Status.CANCELLED
-        registration.cancelled_at = now
-        registration.save(update_fields=["status", "cancelled_at", "updated_at"])
-        _skip_pending_emails([registration], SEAT_KINDS | {Kind.LINK})
-        if notify:
-            _emails_create([registration], kind=Kind.CANCELLED)
-        if freed_seat:
-            _fill_seats(event, now)
-    return registration
-
-
-def registration_promote(*, registration: Registration, now: datetime | None = None) -> Registration:
-    """A coordinator gives a seat to someone on the waiting list, beyond the capacity if need be.
-
-    Raises :class:`RegistrationError` when the registration is not on the waiting list.
-    """
-    now = now or timezone.now()
-    with transaction.atomic():
-        event, registration = _lock(registration)
-        if registration.status != Status.WAITLISTED:
-            raise RegistrationError(_("Only someone on the waiting list can be promoted."), code="status")
-        registration.status = Status.CONFIRMED
-        registration.confirmed_at = now
-        registration.save(update_fields=["status", "confirmed_at", "updated_at"])
-        _emails_create([registration], kind=Kind.PROMOTED)
-    return registration
-
-
-def registrations_mark_attendance(*, registrations: QuerySet, attended: bool | None) -> int:
-    """Record who came (or not) for a selection of registrations; returns the number updated."""
-    return registrations.exclude(status=Status.CANCELLED).update(attended=attended, updated_at=timezone.now())
-
-
-# --------------------------------------------------------------------------------------------------
-# Events
-
-
-@dataclass
-class EventChanges:
-    """What :func:`event_update` detected and did."""
-
-    rescheduled: bool = False
-    moved: bool = False
-    cancelled: bool = False
-    promoted: list[Registration] = field(default_factory=list)
-    notified: int = 0
-
-    @property
-    def changed_for_calendars(self) -> bool:
-        return self.rescheduled or self.moved or self.cancelled
-
-
-def event_update(*, event: Event, now: datetime | None = None) -> EventChanges:
-    """Save an event edited in memory and act on what changed compared with the stored row.
-
-    A new date, time or place of a published event raises its iCalendar SEQUENCE and emails the
-    confirmed and waiting people an updated .ics; cancelling it emails everyone still registered;
-    a larger capacity promotes as many waiting people as now fit. A new event is simply saved.
-    """
-    now = now or timezone.now()
-    changes = EventChanges()
-    with transaction.atomic():
-        if event.pk is None:
-            event.save()
-            return changes
-        stored = Event.objects.select_for_update().get(pk=event.pk)
-        changes.rescheduled = any(getattr(stored, f) != getattr(event, f) for f in SCHEDULE_FIELDS)
-        changes.moved = any(getattr(stored, f) != getattr(event, f) for f in PLACE_FIELDS)
-        changes.cancelled = stored.status != Event.Status.CANCELLED and event.status == Event.Status.CANCELLED
-        was_public = stored.status == Event.Status.PUBLISHED
-        if changes.changed_for_calendars:
-            event.sequence = stored.sequence + 1
-        event.save()
-        registrations = event.registrations.not_anonymised()
-        if changes.cancelled and was_public:
-            people = list(registrations.active())
-            _skip_pending_emails(people, SEAT_KINDS | {Kind.LINK})
-            changes.notified = len(_emails_create(people, kind=Kind.EVENT_CANCELLED, key=str(event.sequence)))
-        elif (changes.rescheduled or changes.moved) and event.status == Event.Status.PUBLISHED:
-            if changes.rescheduled:
-                _skip_pending_emails(registrations, [Kind.REMINDER])
-            people = list(registrations.filter(status__in=[Status.CONFIRMED, Status.WAITLISTED]))
-            changes.notified = len(_emails_create(people, kind=Kind.EVENT_CHANGED, key=str(event.sequence)))
-        capacity_raised = stored.capacity is not None and (
-            event.capacity is None or event.capacity > stored.capacity
-        )
-        if capacity_raised or (event.status == Event.Status.PUBLISHED and not was_public):
-            changes.promoted = _fill_seats(event, now)
-    return changes
-
-
-def event_cancel(*, event: Event, now: datetime | None = None) -> EventChanges:
-    """Cancel an event and tell everyone registered (the event stays visible, marked cancelled)."""
-    event.status = Event.Status.CANCELLED
-    return event_update(event=event, now=now)
-
-
-def event_reschedule(
-    *, event: Event, starts_at: datetime, ends_at: datetime, now: datetime | None = None
-) -> EventChanges:
-    """Move an event to a new date or time and send the registrants an updated .ics."""
-    event.starts_at = starts_at
-    event.ends_at = ends_at
-    return event_update(event=event, now=now)

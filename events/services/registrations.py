@@ -1,0 +1,212 @@
+"""Registrations: created, confirmed, cancelled, promoted from the waiting list; seats taken while
+the event row is locked."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib.auth.base_user import BaseUserManager
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from ..models import EmailRecord, Event, Registration, RegistrationState
+from .outbox import SEAT_KINDS, Kind, Status, emails_create, emails_skip_pending
+
+logger = logging.getLogger(__name__)
+
+
+class RegistrationError(ValidationError):
+    """A registration request that the rules refuse; its message is shown to the visitor."""
+
+
+class RegistrationExists(RegistrationError):
+    """The address already holds an active registration for the event (``registration``)."""
+
+    def __init__(self, registration: Registration):
+        super().__init__(_("This email address is already registered for this event."), code="duplicate")
+        self.registration = registration
+
+
+# --------------------------------------------------------------------------------------------------
+# Registrations
+
+
+def registration_create(
+    *,
+    event: Event,
+    full_name: str,
+    email: str,
+    organisation=None,
+    organisation_name: str = "",
+    language: str | None = None,
+    now: datetime | None = None,
+) -> Registration:
+    """Register someone (pending until they confirm by email) and email them the confirmation link.
+
+    Raises :class:`RegistrationExists` when the address already holds an active registration for the
+    event, :class:`RegistrationError` when registration is not open or a members-only event gets no
+    member organisation.
+    """
+    now = now or timezone.now()
+    email = BaseUserManager.normalize_email(email.strip())
+    state = event.registration_state(now)
+    if state not in (RegistrationState.OPEN, RegistrationState.FULL):
+        raise RegistrationError(
+            _("Registration is not possible for this event: %(state)s.") % {"state": state.label},
+            code="closed",
+        )
+    if event.is_members_only and organisation is None:
+        raise RegistrationError(
+            _("This event is for member organisations only: choose your organisation in the list."),
+            code="members_only",
+        )
+    existing = Registration.objects.active().not_anonymised().of_email(email).filter(event=event).first()
+    if existing:
+        raise RegistrationExists(existing)
+    try:
+        with transaction.atomic():
+            registration = Registration.objects.create(
+                event=event,
+                full_name=full_name.strip(),
+                email=email,
+                organisation=organisation,
+                organisation_name="" if organisation else organisation_name.strip(),
+                language=language or translation.get_language() or settings.LANGUAGE_CODE,
+                consent_at=now,
+            )
+            emails_create([registration], kind=Kind.CONFIRMATION_REQUEST)
+    except IntegrityError:
+        existing = Registration.objects.active().not_anonymised().of_email(email).filter(event=event).first()
+        if existing is None:
+            raise
+        raise RegistrationExists(existing) from None
+    return registration
+
+
+def registration_resend_link(*, registration: Registration) -> EmailRecord | None:
+    """Email the link of an existing registration again (someone registered twice).
+
+    At most one such email waits in the outbox at a time, so a repeated form cannot flood a mailbox.
+    """
+    with transaction.atomic():
+        waiting = EmailRecord.objects.filter(
+            registration=registration, kind=Kind.LINK, status=EmailRecord.Status.PENDING
+        ).exists()
+        if waiting:
+            return None
+        count = EmailRecord.objects.filter(registration=registration, kind=Kind.LINK).count()
+        rows = emails_create([registration], kind=Kind.LINK, key=str(count + 1))
+    return rows[0] if rows else None
+
+
+def _lock(registration: Registration) -> tuple[Event, Registration]:
+    """Lock the event row, then the registration row, and return fresh copies of both."""
+    event = Event.objects.select_for_update().get(pk=registration.event_id)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    registration.event = event
+    return event, registration
+
+
+def registration_confirm(*, registration: Registration, now: datetime | None = None) -> Registration:
+    """Confirm the email address: take a seat if one is free, else join the waiting list.
+
+    Idempotent: confirming a registration that is no longer pending changes nothing. Raises
+    :class:`RegistrationError` once the event is cancelled or has started.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        event, registration = _lock(registration)
+        if registration.status != Status.PENDING:
+            return registration
+        if not event.seats_can_change(now):
+            raise RegistrationError(
+                _("This registration can no longer be confirmed: the event is cancelled or has started."),
+                code="closed",
+            )
+        free = event.seats_left(confirmed=event.registrations.confirmed().count())
+        if free is None or free > 0:
+            registration.status = Status.CONFIRMED
+            registration.confirmed_at = now
+            kind = Kind.CONFIRMED
+        else:
+            registration.status = Status.WAITLISTED
+            registration.waitlisted_at = now
+            kind = Kind.WAITLISTED
+        registration.save(update_fields=["status", "confirmed_at", "waitlisted_at", "updated_at"])
+        emails_create([registration], kind=kind)
+    return registration
+
+
+def seats_fill(event: Event, now: datetime) -> list[Registration]:
+    """Promote the oldest waiting people into the free seats of a locked event and email them."""
+    if not event.seats_can_change(now):
+        return []
+    waiting = event.registrations.waitlisted().select_for_update()
+    free = event.seats_left(confirmed=event.registrations.confirmed().count())
+    if free is not None:
+        if free == 0:
+            return []
+        waiting = waiting[:free]
+    promoted = list(waiting)
+    for registration in promoted:
+        registration.status = Status.CONFIRMED
+        registration.confirmed_at = now
+        registration.save(update_fields=["status", "confirmed_at", "updated_at"])
+    emails_create(promoted, kind=Kind.PROMOTED)
+    return promoted
+
+
+def registration_cancel(
+    *, registration: Registration, notify: bool = True, now: datetime | None = None
+) -> Registration:
+    """Cancel a registration; a freed seat goes to the oldest person on the waiting list.
+
+    Idempotent. Raises :class:`RegistrationError` once the event has started. ``notify=False`` sends
+    no acknowledgement (erasure on request).
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        event, registration = _lock(registration)
+        if registration.status == Status.CANCELLED:
+            return registration
+        if event.starts_at <= now:
+            raise RegistrationError(
+                _("The event has started: the registration can no longer be cancelled."), code="started"
+            )
+        freed_seat = registration.status == Status.CONFIRMED
+        registration.status = Status.CANCELLED
+        registration.cancelled_at = now
+        registration.save(update_fields=["status", "cancelled_at", "updated_at"])
+        emails_skip_pending([registration], SEAT_KINDS | {Kind.LINK})
+        if notify:
+            emails_create([registration], kind=Kind.CANCELLED)
+        if freed_seat:
+            seats_fill(event, now)
+    return registration
+
+
+def registration_promote(*, registration: Registration, now: datetime | None = None) -> Registration:
+    """A coordinator gives a seat to someone on the waiting list, beyond the capacity if need be.
+
+    Raises :class:`RegistrationError` when the registration is not on the waiting list.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        event, registration = _lock(registration)
+        if registration.status != Status.WAITLISTED:
+            raise RegistrationError(_("Only someone on the waiting list can be promoted."), code="status")
+        registration.status = Status.CONFIRMED
+        registration.confirmed_at = now
+        registration.save(update_fields=["status", "confirmed_at", "updated_at"])
+        emails_create([registration], kind=Kind.PROMOTED)
+    return registration
+
+
+def registrations_mark_attendance(*, registrations: QuerySet, attended: bool | None) -> int:
+    """Record who came (or not) for a selection of registrations; returns the number updated."""
+    return registrations.exclude(status=Status.CANCELLED).update(attended=attended, updated_at=timezone.now())
