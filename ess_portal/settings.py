@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "poles",
     "actors",
     "events",
+    "demo",
     "ess_portal",
 ]
 # The admin site is registered with autodiscovery restricted to the project's own apps.

@@ -2,7 +2,7 @@
 
 import pytest
 
-from poles.management.commands.setup_roles import roles_setup
+from ess_portal.management.commands.setup_roles import roles_setup
 from tests import factories
 
 

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from actors.models import LegalForm
 from events.models import Registration
-from poles.management.commands.setup_roles import roles_setup
+from ess_portal.management.commands.setup_roles import roles_setup
 from tests import factories
 from tests.e2e.conftest import axe_violations
 

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from actors.models import Actor, ImportJob
-from poles.management.commands.setup_roles import roles_setup
+from ess_portal.management.commands.setup_roles import roles_setup
 from tests import factories
 from tests.e2e.conftest import axe_violations
 from tests.integration.conftest import running_worker

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from events.models import EmailRecord, Event, Registration
-from poles.management.commands.setup_roles import roles_setup
+from ess_portal.management.commands.setup_roles import roles_setup
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -87,7 +87,7 @@ def test_a_territory_overlapping_another_poles_is_refused_and_nothing_changes(pl
 
 
 def test_the_regional_team_is_told_in_french_when_a_territory_overlaps(client, places):
-    from poles.management.commands.setup_roles import roles_setup
+    from ess_portal.management.commands.setup_roles import roles_setup
 
     roles_setup()
     cades = factories.PoleFactory(name="CADES")
@@ -206,7 +206,7 @@ def test_refreshing_every_outline_follows_the_territories(places):
 
 @pytest.fixture
 def regional_client(client):
-    from poles.management.commands.setup_roles import roles_setup
+    from ess_portal.management.commands.setup_roles import roles_setup
 
     roles_setup()
     client.force_login(factories.make_regional())
@@ -238,7 +238,7 @@ def test_the_regional_team_sets_the_territory_and_the_admin_shows_the_derived_ou
 
 
 def test_a_coordinator_cannot_draw_the_outline_either(client, places, django_capture_on_commit_callbacks):
-    from poles.management.commands.setup_roles import roles_setup
+    from ess_portal.management.commands.setup_roles import roles_setup
 
     roles_setup()
     cades = factories.PoleFactory(name="CADES")
@@ -261,7 +261,7 @@ def test_a_coordinator_cannot_draw_the_outline_either(client, places, django_cap
 
 
 def test_suggestions_follow_the_territory_not_a_drawn_outline(client, places):
-    from poles.management.commands.setup_roles import roles_setup
+    from ess_portal.management.commands.setup_roles import roles_setup
 
     roles_setup()
     cades = factories.PoleFactory(outline=BOX_OVER_BRITTANY)

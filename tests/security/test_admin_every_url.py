@@ -52,7 +52,7 @@ from django.utils import timezone
 from actors.models import Actor, ImportJob, Sector
 from events.models import EmailRecord, Event, Registration, Workshop
 from poles.admin_scoping import PoleScopedAdmin
-from poles.management.commands.setup_roles import roles_setup
+from ess_portal.management.commands.setup_roles import roles_setup
 from poles.models import Commune, Epci, Partner, Pole, Support
 from tests import factories
 

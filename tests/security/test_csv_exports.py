@@ -212,7 +212,7 @@ def test_every_csv_writer_of_the_code_is_the_neutralising_one():
 
 @pytest.fixture
 def roles(db):
-    from poles.management.commands.setup_roles import roles_setup
+    from ess_portal.management.commands.setup_roles import roles_setup
 
     roles_setup()
 

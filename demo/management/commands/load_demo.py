@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from ess_portal.demo import DemoError, demo_load
+from demo.loader import DemoError, demo_load
 
 
 class Command(BaseCommand):

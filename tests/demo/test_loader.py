@@ -11,7 +11,9 @@ from shapely.geometry import Point, shape
 
 from actors.models import Actor
 from core.validators import validate_siret
-from ess_portal.demo import THEMATIC_MEETING_TITLE, actors_plan, demo_load
+from demo.data.actors import actors_plan
+from demo.data.events import THEMATIC_MEETING_TITLE
+from demo.loader import demo_load
 from events.models import Event, Registration, Workshop
 from poles.contours import communes_outline
 from poles.models import COORDINATOR_GROUP, REGIONAL_GROUP, Commune, Pole
@@ -109,7 +111,7 @@ def test_about_350_fictitious_organisations_are_spread_over_the_territories(refe
 
 
 def test_the_demo_plan_is_deterministic(reference_data):
-    from ess_portal.demo import _reference_communes
+    from demo.loader import _reference_communes
 
     communes = _reference_communes()
     first, second = actors_plan(communes), actors_plan(communes)

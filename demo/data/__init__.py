@@ -1,0 +1,1 @@
+"""The demo data itself, by subject; ``demo.loader`` writes it."""
