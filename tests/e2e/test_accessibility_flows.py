@@ -12,8 +12,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from actors.models import LegalForm
-from events.models import Registration
 from ess_portal.management.commands.setup_roles import roles_setup
+from events.models import Registration
 from tests import factories
 from tests.e2e.conftest import axe_violations
 

@@ -13,8 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from events.models import EmailRecord, Event, Registration
 from ess_portal.management.commands.setup_roles import roles_setup
+from events.models import EmailRecord, Event, Registration
 from tests import factories
 
 pytestmark = pytest.mark.django_db

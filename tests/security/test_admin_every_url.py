@@ -50,9 +50,9 @@ from django.urls.resolvers import RegexPattern, RoutePattern
 from django.utils import timezone
 
 from actors.models import Actor, ImportJob, Sector
+from ess_portal.management.commands.setup_roles import roles_setup
 from events.models import EmailRecord, Event, Registration, Workshop
 from poles.admin_scoping import PoleScopedAdmin
-from ess_portal.management.commands.setup_roles import roles_setup
 from poles.models import Commune, Epci, Partner, Pole, Support
 from tests import factories
 
