@@ -15,12 +15,8 @@ from django.views.decorators.http import require_GET
 
 from core import csv_export
 from core.geojson import GEOJSON_CONTENT_TYPE, dumps
-from core.public_cache import (
-    InvalidQuery,
-    bad_request,
-    cached_data_response,
-    form_errors,
-)
+from core.public_cache import cached_data_response
+from core.queries import InvalidQuery, bad_request, filtered
 from core.ratelimit import api_rate_limited
 
 from .filters import ActorFilter, actor_filter
@@ -31,10 +27,7 @@ COORDINATE_DECIMALS = 5
 
 def filtered_actors(params) -> QuerySet:
     """The published organisations matching a query string; raises ``InvalidQuery`` on bad input."""
-    filterset = actor_filter(params)
-    if not filterset.is_valid():
-        raise InvalidQuery(form_errors(filterset.form))
-    return filterset.qs.with_map_position()
+    return filtered(actor_filter(params)).with_map_position()
 
 
 def _detail_url_template() -> str:

@@ -16,8 +16,9 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from core.geojson import BBoxField
-from core.public_cache import canonical_query, per_version, remember
+from core.public_cache import per_version, remember
 from core.public_widgets import FastSelect, FastTextInput
+from core.queries import canonical_query
 from core.text import search_words
 from poles.models import Commune, Pole
 

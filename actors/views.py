@@ -9,12 +9,12 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.functional import SimpleLazyObject, cached_property
-from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.generic import DetailView, ListView, TemplateView
 
-from core.public_cache import cache_public_page, canonical_query, current_data_version
+from core.public_cache import cache_public_page, current_data_version
+from core.queries import canonical_query, query_is_invalid, query_with, url_with_query
 
 from .filters import ActorFilter, actor_filter
 from .models import Actor
@@ -28,16 +28,9 @@ FILTERS = set(ActorFilter.base_filters)
 JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
-def filter_query(params, exclude=DISPLAY_PARAMETERS) -> str:
+def filter_query(params) -> str:
     """The filters of a query string, without paging and display switches: shared by list, map and data."""
-    return urlencode(
-        [
-            (key, value)
-            for key, values in params.lists()
-            if key not in exclude and any(values)
-            for value in values
-        ]
-    )
+    return query_with(params, drop=DISPLAY_PARAMETERS, skip_empty=True)
 
 
 class FilteredMixin:
@@ -54,7 +47,7 @@ class FilteredMixin:
         return canonical_query(self.request.GET, keys=FILTERS)
 
     def query_is_valid(self) -> bool:
-        return self.filterset.is_valid()
+        return not query_is_invalid(self.filterset)
 
     @property
     def filterset(self) -> ActorFilter:
@@ -64,7 +57,7 @@ class FilteredMixin:
         return self._filterset
 
     def filtered_queryset(self):
-        if not self.filterset.is_valid():
+        if query_is_invalid(self.filterset):
             return Actor.objects.none()
         return self.filterset.qs.select_related("commune", "pole")
 
@@ -191,15 +184,11 @@ class MapView(FilteredMixin, TemplateView):
         context["total"] = queryset.count()
         context["actors"] = queryset[:MAP_TEXT_ALTERNATIVE_SIZE]
         pole = self.filterset.form.cleaned_data.get("pole") if self.filterset.is_valid() else None
-        context["geojson_url"] = _with_query(reverse("actors:geojson"), context["filter_query"])
-        context["poles_geojson_url"] = _with_query(
+        context["geojson_url"] = url_with_query(reverse("actors:geojson"), context["filter_query"])
+        context["poles_geojson_url"] = url_with_query(
             reverse("poles:geojson"), f"pole={pole.slug}" if pole else ""
         )
         return context
-
-
-def _with_query(url: str, query: str) -> str:
-    return f"{url}?{query}" if query else url
 
 
 class MapEmbedView(MapView):

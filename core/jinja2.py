@@ -23,7 +23,6 @@ from functools import lru_cache
 from django.template import defaultfilters, engines
 from django.templatetags.static import static
 from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils.http import urlencode
 from django.utils.timezone import template_localtime
 from django.utils.translation import get_language, get_language_info, gettext, ngettext, npgettext, pgettext
 from jinja2 import Environment, nodes
@@ -33,6 +32,7 @@ from markupsafe import Markup
 
 from core.maps import km, map_options
 from core.public_cache import LocalLRU
+from core.queries import query_with
 
 
 @lru_cache(maxsize=4096)
@@ -47,9 +47,7 @@ def url(viewname: str, *args, **kwargs) -> str:
 
 def querystring(request, **changes) -> str:
     """The current query string with some parameters set or removed (``None``), like Django's tag."""
-    kept = [(key, value) for key, values in request.GET.lists() if key not in changes for value in values]
-    changed = [(key, str(value)) for key, value in changes.items() if value is not None]
-    return f"?{urlencode(kept + changed)}"
+    return f"?{query_with(request.GET, **changes)}"
 
 
 def language_name(code: str) -> str:

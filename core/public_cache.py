@@ -41,18 +41,19 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial, wraps
-from http import HTTPStatus
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.http import HttpResponse, JsonResponse, QueryDict
+from django.http import HttpResponse, QueryDict
 from django.middleware.gzip import GZipMiddleware
 from django.utils.cache import get_conditional_response, patch_vary_headers, set_response_etag
-from django.utils.http import http_date, urlencode
+from django.utils.http import http_date
 from django.utils.text import compress_string
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language
+
+from .queries import InvalidQuery, bad_request, canonical_query
 
 logger = logging.getLogger(__name__)
 
@@ -407,38 +408,6 @@ def cache_public_page(view=None, *, params: Iterable[str] = ()):
     #: What the page is keyed on; read by the tests that walk every cached page.
     wrapped.public_cache_params = params
     return wrapped
-
-
-class InvalidQuery(Exception):
-    """A query string with an unknown filter value or a malformed parameter (answered with a 400)."""
-
-    def __init__(self, errors: dict[str, list[str]]):
-        super().__init__(errors)
-        self.errors = errors
-
-
-def form_errors(form) -> dict[str, list[str]]:
-    """A form's errors as plain strings, ready for JSON."""
-    return {field: [str(message) for message in messages] for field, messages in form.errors.items()}
-
-
-def bad_request(errors: dict[str, list[str]]) -> JsonResponse:
-    """The JSON body of a 400: a French sentence, then the message of each parameter at fault."""
-    return JsonResponse(
-        {"error": gettext("Invalid query parameters."), "errors": errors},
-        status=HTTPStatus.BAD_REQUEST,
-        json_dumps_params={"ensure_ascii": False},
-    )
-
-
-def canonical_query(params, keys=None) -> str:
-    """The query string with its parameters sorted (each one's values in their order), so equivalent URLs
-    share a cache entry; ``keys``: only these parameters.
-
-    URL-encoded, so that a value holding ``&`` or ``=`` cannot pass for other parameters.
-    """
-    names = sorted(set(params) if keys is None else set(params) & set(keys))
-    return urlencode([(key, value) for key in names for value in params.getlist(key)])
 
 
 def cached_data_response(

@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 
 from actors.models import Actor
+from core.queries import InvalidQuery, filtered, query_is_invalid, query_with
 from core.ratelimit import rate_limited
 from events.services import registrations
 
@@ -47,24 +48,22 @@ class FilteredEventListView(ListView):
 
     def get_queryset(self):
         self.filterset = EventFilter(self.request.GET or None, queryset=self.get_base_queryset())
-        if self.filterset.is_bound and not self.filterset.is_valid():
+        if query_is_invalid(self.filterset):
             return self.filterset.queryset.none()
         return self.filterset.qs
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        query = self.request.GET.copy()
-        query.pop("page", None)
         context.update(
             filter=self.filterset,
             archive=self.archive,
-            querystring=query.urlencode(),
+            querystring=query_with(self.request.GET, drop={"page"}),
             now=timezone.now(),
         )
         return context
 
     def render_to_response(self, context, **response_kwargs):
-        if self.filterset.is_bound and not self.filterset.is_valid():
+        if query_is_invalid(self.filterset):
             response_kwargs["status"] = HTTPStatus.BAD_REQUEST
         return super().render_to_response(context, **response_kwargs)
 
@@ -255,12 +254,13 @@ def events_ics(request):
     filterset = EventFilter(
         request.GET or None, queryset=Event.objects.published().upcoming().select_related("pole", "commune")
     )
-    if filterset.is_bound and not filterset.is_valid():
-        errors = "; ".join(f"{name}: {' '.join(msgs)}" for name, msgs in filterset.errors.items())
-        return HttpResponse(errors, status=HTTPStatus.BAD_REQUEST, content_type="text/plain; charset=utf-8")
-    return _ics_response(
-        calendar_for(filterset.qs, name=_("ESS poles of Brittany: events")), "evenements.ics"
-    )
+    try:
+        events = filtered(filterset)
+    except InvalidQuery as exc:
+        return HttpResponse(
+            exc.as_text(), status=HTTPStatus.BAD_REQUEST, content_type="text/plain; charset=utf-8"
+        )
+    return _ics_response(calendar_for(events, name=_("ESS poles of Brittany: events")), "evenements.ics")
 
 
 class PrivacyView(TemplateView):

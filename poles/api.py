@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.views.decorators.http import require_GET
 
 from core.geojson import GEOJSON_CONTENT_TYPE, dumps
-from core.public_cache import InvalidQuery, cached_data_response, form_errors
+from core.public_cache import cached_data_response
+from core.queries import filtered
 from core.ratelimit import api_rate_limited
 
 from .filters import PoleFilter
@@ -15,8 +16,7 @@ from .selectors import public_poles
 def poles_feature_collection(params) -> dict:
     """Every pole matching the filters as a Feature (null geometry while its outline is not drawn)."""
     filterset = PoleFilter(params, queryset=public_poles().order_by("name"))
-    if not filterset.is_valid():
-        raise InvalidQuery(form_errors(filterset.form))
+    poles = filtered(filterset)
     features = [
         {
             "type": "Feature",
@@ -31,7 +31,7 @@ def poles_feature_collection(params) -> dict:
                 "members": pole.member_count,
             },
         }
-        for pole in filterset.qs
+        for pole in poles
         if filterset.keep(pole.outline)
     ]
     return {"type": "FeatureCollection", "features": features}

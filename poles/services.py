@@ -103,11 +103,9 @@ class LoadReport:
             self.epcis_created or self.epcis_updated or self.communes_created or self.communes_updated
         )
 
-    def __str__(self) -> str:
-        return _(
-            "Reference data: %(epcis)d intercommunalities (%(epcis_created)d created, %(epcis_updated)d "
-            "updated), %(communes)d communes (%(communes_created)d created, %(communes_updated)d updated)."
-        ) % {
+    def counts(self) -> dict[str, int]:
+        """The numbers the report's sentence shows."""
+        return {
             "epcis": self.epcis_total,
             "epcis_created": self.epcis_created,
             "epcis_updated": self.epcis_updated,
@@ -115,6 +113,15 @@ class LoadReport:
             "communes_created": self.communes_created,
             "communes_updated": self.communes_updated,
         }
+
+    def __str__(self) -> str:
+        return (
+            _(
+                "Reference data: %(epcis)d intercommunalities (%(epcis_created)d created, %(epcis_updated)d "
+                "updated), %(communes)d communes (%(communes_created)d created, %(communes_updated)d updated)."
+            )
+            % self.counts()
+        )
 
 
 @dataclass

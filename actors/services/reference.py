@@ -98,16 +98,7 @@ class ReferenceReport(poles_services.LoadReport):
             "Reference data: %(epcis)d intercommunalities (%(epcis_created)d created, %(epcis_updated)d "
             "updated), %(communes)d communes (%(communes_created)d created, %(communes_updated)d updated), "
             "%(sectors)d sectors (%(sectors_created)d created)."
-        ) % {
-            "epcis": self.epcis_total,
-            "epcis_created": self.epcis_created,
-            "epcis_updated": self.epcis_updated,
-            "communes": self.communes_total,
-            "communes_created": self.communes_created,
-            "communes_updated": self.communes_updated,
-            "sectors": self.sectors_total,
-            "sectors_created": self.sectors_created,
-        }
+        ) % {**self.counts(), "sectors": self.sectors_total, "sectors_created": self.sectors_created}
 
 
 def reference_data_load(
