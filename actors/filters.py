@@ -15,6 +15,7 @@ from django.db.models import ExpressionWrapper, F, FloatField, QuerySet, TextCho
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from core import local_caches
 from core.geojson import BBoxField
 from core.public_cache import per_version, remember
 from core.public_widgets import FastSelect, FastTextInput
@@ -92,6 +93,11 @@ class BBoxFilter(django_filters.Filter):
         return qs.with_map_position().filter(
             map_longitude__gte=west, map_longitude__lte=east, map_latitude__gte=south, map_latitude__lte=north
         )
+
+
+#: The form class of each FilterSet class, built once per process (``core.local_caches`` forgets them).
+_form_classes: dict[type, type] = {}
+local_caches.register(_form_classes.clear)
 
 
 class ActorFilterForm(forms.Form):
@@ -198,10 +204,10 @@ class ActorFilter(django_filters.FilterSet):
 
     def get_form_class(self):
         """The form class, built once per process: django-filter builds a new class for every request."""
-        cls = type(self)
-        if "_form_class" not in cls.__dict__:
-            cls._form_class = super().get_form_class()
-        return cls._form_class
+        form_class = _form_classes.get(type(self))
+        if form_class is None:
+            form_class = _form_classes[type(self)] = super().get_form_class()
+        return form_class
 
     @property
     def form(self):

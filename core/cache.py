@@ -17,12 +17,15 @@ import time
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
+from . import local_caches
+
 logger = logging.getLogger(__name__)
 
 #: Seconds during which a process answers without calling a Redis whose last call failed.
 FAILURE_PAUSE = 5.0
 #: Per cache location: the monotonic time until which it is left alone (shared by the process's threads).
 _paused_until: dict[str, float] = {}
+local_caches.register(_paused_until.clear)
 
 
 def _tolerant(fallback=None, *, raise_value_error=False):

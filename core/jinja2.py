@@ -30,11 +30,13 @@ from jinja2.ext import Extension
 from leaflet.templatetags import leaflet_tags
 from markupsafe import Markup
 
+from core.local_caches import register_lru
 from core.maps import km, map_options
 from core.public_cache import LocalLRU
 from core.queries import query_with
 
 
+@register_lru
 @lru_cache(maxsize=4096)
 def _reverse(prefix: str, urlconf: str | None, viewname: str, args: tuple, kwargs: tuple) -> str:
     return reverse(viewname, urlconf=urlconf, args=args or None, kwargs=dict(kwargs) or None)
@@ -55,6 +57,7 @@ def language_name(code: str) -> str:
     return defaultfilters.capfirst(get_language_info(code)["name_local"])
 
 
+@register_lru
 @lru_cache(maxsize=32)
 def _leaflet_include(tag: str, language: str | None, **options) -> str:
     """django-leaflet's ``leaflet_css``/``leaflet_js`` output: fixed per language and options."""

@@ -12,9 +12,12 @@ from django.utils.formats import number_format
 from django.utils.translation import get_language
 from leaflet.templatetags.leaflet_tags import leaflet_map
 
+from .local_caches import register_lru
+
 register = template.Library()
 
 
+@register_lru
 @lru_cache(maxsize=8)
 def _djoptions(language: str) -> str:
     return leaflet_map("map")["djoptions"]

@@ -53,6 +53,7 @@ from django.utils.http import http_date
 from django.utils.text import compress_string
 from django.utils.translation import get_language
 
+from . import local_caches
 from .queries import InvalidQuery, bad_request, canonical_query
 
 logger = logging.getLogger(__name__)
@@ -200,6 +201,12 @@ class LocalLRU:
         self._lock = threading.Lock()
         self._values: OrderedDict[object, tuple[float, object]] = OrderedDict()
         self._total = 0
+        local_caches.track(self)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()
+            self._total = 0
 
     def get(self, key):
         """The value kept for ``key``, or None."""
@@ -233,8 +240,8 @@ class _LocalPages:
         self._version = (version, time.monotonic())
 
     def clear(self) -> None:
-        """Forget everything (the tests' fresh cache between tests)."""
-        self._pages = LocalLRU(self.size)
+        """Forget everything (``core.local_caches``: the tests' fresh cache between tests)."""
+        self._pages.clear()
         self._version = (None, 0.0)
 
     def fresh_version(self) -> str | None:
@@ -253,6 +260,7 @@ class _LocalPages:
 
 
 _local = _LocalPages()
+local_caches.register(_local.clear)
 
 
 def remember(name: str, compute: Callable[[], object], *, version: str | None = None):
@@ -269,6 +277,7 @@ def remember(name: str, compute: Callable[[], object], *, version: str | None = 
 
 
 _PER_VERSION: dict[str, tuple[str, float, object]] = {}
+local_caches.register(_PER_VERSION.clear)
 
 
 def per_version(name: str, compute: Callable[[], object], *, version: str | None = None):

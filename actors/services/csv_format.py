@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import logging
+import math
 from datetime import date, datetime
 
 from django.utils.translation import gettext as _
@@ -144,7 +145,11 @@ def column_map(header: list[str]) -> dict[str, int]:
 
 
 def parse_float(value: str) -> float:
-    return float(value.replace(",", ".").replace(" ", ""))
+    """A decimal number, with a comma or a point; "nan" and "inf" are not numbers (ValueError)."""
+    number = float(value.replace(",", ".").replace(" ", ""))
+    if not math.isfinite(number):
+        raise ValueError(value)
+    return number
 
 
 def parse_date(value: str) -> date:

@@ -16,8 +16,8 @@ from poles import contours
 from poles.models import Commune, Epci, Pole
 from poles.services_backoffice import pole_territory_set, poles_outline_refresh
 from tests import factories
-from tests.backoffice.helpers import pole_form_data
 from tests.factories import BOX_OVER_BRITTANY
+from tests.poles.helpers import pole_form_data
 
 pytestmark = pytest.mark.django_db
 

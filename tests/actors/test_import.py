@@ -140,6 +140,17 @@ def test_utf8_with_bom_and_commas(pole_a, coordinator, redon):
     assert Actor.objects.get().latitude == 47.65
 
 
+@pytest.mark.parametrize("value", ["nan", "NAN", "inf", "-Infinity"])
+def test_a_coordinate_that_is_not_a_number_is_refused_by_the_preview(pole_a, coordinator, redon, value):
+    text = f"name;insee_code;latitude;longitude\nCoop du Port;35236;{value};-2,08\n"
+    preview = run(pole_a, coordinator, text, dry_run=True)
+    assert not preview.ok
+    assert "decimal degrees" in " ".join(preview.rows[0].errors) or "degrés décimaux" in " ".join(
+        preview.rows[0].errors
+    )
+    assert not Actor.objects.exists()
+
+
 def test_export_can_be_imported_back(pole_a, coordinator, redon, sector):
     factories.ActorFactory(pole=pole_a, name="Aller-retour", commune=redon, sectors=[sector])
     rows = list(exports.actors_export_rows(Actor.objects.all()))

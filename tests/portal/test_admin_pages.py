@@ -15,7 +15,7 @@ from django.urls import reverse
 from events.models import EmailRecord, Registration
 from poles.models import COORDINATOR_GROUP, REGIONAL_GROUP
 from tests import factories
-from tests.backoffice.helpers import pole_form_data, user_form_data
+from tests.poles.helpers import pole_form_data, user_form_data
 
 PROJECT_APPS = {"poles", "actors", "events", "auth"}
 

@@ -13,7 +13,7 @@ from actors.models import Actor
 from events.models import EmailRecord, Event, Registration, Workshop
 from poles.models import Pole
 from tests import factories
-from tests.backoffice.helpers import pole_form_data
+from tests.poles.helpers import pole_form_data
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from poles.models import REGIONAL_GROUP
 from tests import factories
-from tests.backoffice.helpers import coordinated_poles_form, user_form_data
+from tests.poles.helpers import coordinated_poles_form, user_form_data
 
 User = get_user_model()
 TAKEN_OVER = "Mot-de-passe-du-pirate-2031"

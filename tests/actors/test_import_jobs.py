@@ -23,7 +23,7 @@ from actors.models import Actor, ImportJob
 from actors.services import csv_format, import_jobs, imports
 from ess_portal.celery import app as celery_app
 from tests import factories
-from tests.backoffice.test_import import HEADER, siret
+from tests.actors.test_import import HEADER, siret
 from tests.events.test_outbox import dead_broker  # noqa: F401 - the fixture: a broker where nothing listens
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,7 @@
 import pytest
 
 from tests import factories
-from tests.public.helpers import csv_names, geojson_names, list_names
+from tests.actors.helpers import csv_names, geojson_names, list_names
 
 pytestmark = pytest.mark.django_db
 
