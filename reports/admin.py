@@ -112,8 +112,11 @@ class ReportViews:
 
     def _job(self, request, report_job_id, *fields):
         _check_access(request)
-        jobs = _jobs(request)
-        jobs = jobs.only(*fields) if fields else jobs.defer("pdf", "xlsx", "csv")
+        jobs = (
+            ReportJob.objects.for_user(request.user).only(*fields)
+            if fields
+            else _jobs(request).defer("pdf", "xlsx", "csv")
+        )
         return get_object_or_404(jobs, pk=report_job_id)
 
     def job_view(self, request, report_job_id):

@@ -12,7 +12,7 @@ import re
 from datetime import date
 
 from django.template.loader import render_to_string
-from django.utils import formats
+from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
 from ess_portal import csv_export
@@ -20,12 +20,17 @@ from ess_portal import csv_export
 from . import charts
 
 
+def long_date(day: date) -> str:
+    """ "1er janvier 2025", "31 décembre 2025" in French (the first of the month is "1er")."""
+    text = formats.date_format(day, "j F Y")
+    if day.day == 1 and (translation.get_language() or "").startswith("fr"):
+        text = "1er" + text[1:]
+    return text
+
+
 def period_text(period) -> str:
-    """ "du 1 janvier 2025 au 31 décembre 2025", in the active language."""
-    return _("from %(start)s to %(end)s") % {
-        "start": formats.date_format(period.start, "j F Y"),
-        "end": formats.date_format(period.end, "j F Y"),
-    }
+    """ "du 1er janvier 2025 au 31 décembre 2025", in the active language."""
+    return _("from %(start)s to %(end)s") % {"start": long_date(period.start), "end": long_date(period.end)}
 
 
 def report_subject(report) -> str:
