@@ -58,7 +58,7 @@ def build_year(pole, communes, sectors, *, size: int, word: str) -> Expected:
         old = member(f"{word} ancien {index}", date(YEAR - 3, 5, 1), commune, sector)
         new = member(f"{word} nouveau {index}", date(YEAR, 6, 1), commune, sector)
         organisations += [old, new]
-        for actor in (old, new):
+        for _actor in (old, new):
             expected.by_sector[sector.name] = expected.by_sector.get(sector.name, 0) + 1
             expected.by_commune[commune.insee_code] = expected.by_commune.get(commune.insee_code, 0) + 1
         expected.members_end += 2
