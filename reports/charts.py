@@ -87,6 +87,7 @@ def bar_chart_alt(title: str, rows: list[tuple[str, int]]) -> str:
 
 
 _PROJECTED: dict[str, object] = {}
+_PATHS: dict[tuple, str] = {}
 
 
 def _projected(codes: list[str]):
@@ -141,10 +142,9 @@ def members_map(
             f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} 60" width="{width}" height="60">'
             f'<text x="10" y="35" font-family="DejaVu Sans, sans-serif" font-size="14">{escape(_("No commune to draw."))}</text></svg>'
         )
-    minx = min(g.bounds[0] for g in shapes.values())
-    miny = min(g.bounds[1] for g in shapes.values())
-    maxx = max(g.bounds[2] for g in shapes.values())
-    maxy = max(g.bounds[3] for g in shapes.values())
+    boxes = [g.bounds for g in shapes.values()]
+    minx, miny = min(b[0] for b in boxes), min(b[1] for b in boxes)
+    maxx, maxy = max(b[2] for b in boxes), max(b[3] for b in boxes)
     scale = (width - 20) / max(maxx - minx, 1e-9)
     map_height = (maxy - miny) * scale
     height = int(map_height + legend_height + 50)
@@ -156,13 +156,16 @@ def members_map(
         f'<text x="10" y="24" font-family="DejaVu Sans, Liberation Sans, Arial, sans-serif" font-size="16" fill="#1a1a1a">{escape(title)}</text>',
         '<g transform="translate(10 40)" stroke="#5f5f5f" stroke-width="0.4" stroke-linejoin="round">',
     ]
+    if len(_PATHS) > 20000:
+        _PATHS.clear()
     for code in sorted(shapes):
         count = counts.get(code, 0)
-        geometry = shapes[code].simplify(tolerance, preserve_topology=True)
+        key = (code, round(scale, 6), round(minx, 6), round(miny, 6))
+        if key not in _PATHS:  # the same scope draws the same outlines: drawn once per process
+            geometry = shapes[code].simplify(tolerance, preserve_topology=True)
+            _PATHS[key] = _path(geometry, (minx, miny), scale)
         label = f"{names.get(code, code)} : {count}"
-        out.append(
-            f'<path d="{_path(geometry, (minx, miny), scale)}" fill="{_class_of(count)}"><title>{escape(label)}</title></path>'
-        )
+        out.append(f'<path d="{_PATHS[key]}" fill="{_class_of(count)}"><title>{escape(label)}</title></path>')
     out.append("</g>")
     top = map_height + 60
     out.append(

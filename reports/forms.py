@@ -40,7 +40,7 @@ class ReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         self.regional = is_regional(user)
-        self.fields["pole"].queryset = Pole.objects.for_user(user).order_by("name")
+        self.fields["pole"].queryset = Pole.objects.for_user(user).defer("outline").order_by("name")
         if self.regional:
             self.fields["partner"].queryset = (
                 Partner.objects.filter(supports__isnull=False).distinct().order_by("name")

@@ -173,8 +173,8 @@ def report_poles(kind: str, *, pole: Pole | None = None, partner: Partner | None
         supported = Support.objects.filter(partner=partner).filter(
             Q(since__isnull=True) | Q(since__lte=period.end.year)
         )
-        return list(Pole.objects.filter(pk__in=supported.values("pole_id")).order_by("name"))
-    return list(Pole.objects.order_by("name"))
+        return list(Pole.objects.filter(pk__in=supported.values("pole_id")).defer("outline").order_by("name"))
+    return list(Pole.objects.defer("outline").order_by("name"))
 
 
 def build_report(
@@ -291,6 +291,7 @@ def build_report(
         .filter(Q(since__isnull=True) | Q(since__lte=period.end.year))
         .filter(**({"partner": partner} if partner else {}))
         .select_related("partner", "pole")
+        .defer("pole__outline")
         .order_by("pole__name", "partner__name", "kind")
     )
     return Report(kind, period, poles, partner, supports, by_pole, total, tables, lines, now)
