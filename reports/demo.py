@@ -2,7 +2,7 @@
 means something under ``make run``: meetings and workshop sessions held every month or so, with
 registrations from member organisations, attendance and waiting lists; public proposals received and
 reviewed; members who joined and a few who left. Called by ``ess_portal.demo.demo_load``; idempotent
-(nothing is added once the pole has its past year's events).
+(nothing is added to a pole that has had its year of activity, whatever the year).
 """
 
 from __future__ import annotations
@@ -40,9 +40,7 @@ def demo_activity(*, now: datetime | None = None) -> dict[str, int]:
     year = timezone.localtime(now, zone).year - 1
     made = {"events": 0, "registrations": 0, "proposals": 0, "memberships": 0}
     poles = Pole.objects.constituted().order_by("pk")
-    done = set(
-        Event.objects.filter(slug__startswith=f"{SLUG_PREFIX}-{year}-").values_list("pole_id", flat=True)
-    )
+    done = set(Event.objects.filter(slug__startswith=f"{SLUG_PREFIX}-").values_list("pole_id", flat=True))
     for pole in poles:
         if pole.pk in done:
             continue
@@ -123,10 +121,12 @@ def demo_activity(*, now: datetime | None = None) -> dict[str, int]:
                     is_published=status == Actor.Review.APPROVED,
                     is_fictitious=True,
                     review_status=status,
+                    description="Organisation fictive proposée sur le site public (démonstration).",
                 )
             )
-        for actor in proposals:
+        for number, actor in enumerate(proposals):
             actor.save()
+            actor.sectors.set(members[number % len(members)].sectors.all()[:1])
             created = datetime.combine(actor.member_since or date(year, 10, 1), time(10), tzinfo=zone)
             Actor.objects.filter(pk=actor.pk).update(created_at=created - timedelta(days=10))
         made["proposals"] += len(proposals)
@@ -141,8 +141,10 @@ def demo_activity(*, now: datetime | None = None) -> dict[str, int]:
                 pole=None,
                 is_published=True,
                 is_fictitious=True,
+                description="Organisation fictive, ancien membre du pôle (démonstration).",
             )
             actor.save()
+            actor.sectors.set(members[0].sectors.all()[:1])
             Membership.objects.create(
                 actor=actor,
                 pole=pole,
