@@ -10,6 +10,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 RUN apt-get update \
  && apt-get install -y --no-install-recommends gettext curl \
+    libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system ess && useradd --system --gid ess --home /app --shell /usr/sbin/nologin ess
 
@@ -20,6 +21,7 @@ COPY ess_portal ess_portal
 COPY poles poles
 COPY actors actors
 COPY events events
+COPY reports reports
 RUN pip install --upgrade pip && pip install .
 
 COPY . .

@@ -333,5 +333,10 @@ def demo_load(*, now: datetime | None = None) -> DemoReport:
         actor_ids = _load_actors(report, poles, plans)
         workshops = _load_workshops(report, poles, plans, actor_ids)
         _load_events(report, poles, workshops, communes, now)
+        # Last year's activity, for the activity reports (/admin/rapports/).
+        from reports.demo import demo_activity
+
+        for label, number in demo_activity(now=now).items():
+            report.count(label, number)
         _load_accounts(report, poles)
     return report

@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models.functions import Cast
 from django.http import Http404, HttpResponseRedirect
-from django.urls import path
+from django.urls import include, path
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext
 
@@ -50,12 +50,16 @@ class PortalAdminSite(admin.AdminSite):
     """
 
     def get_urls(self):
+        from reports.admin import ReportViews
+
         urls = super().get_urls()
         for index, pattern in enumerate(urls):
             if getattr(pattern, "name", None) == "view_on_site":
                 urls[index] = path(
                     str(pattern.pattern), self.admin_view(self.view_on_site), name="view_on_site"
                 )
+        # The activity reports (/admin/rapports/), before the catch-all view that ends the list.
+        urls[-1:-1] = [path("rapports/", include(ReportViews(self).urls()))]
         return urls
 
     def view_on_site(self, request, content_type_id, object_id):

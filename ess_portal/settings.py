@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "poles",
     "actors",
     "events",
+    "reports",
     "demo",
     "ess_portal",
 ]
@@ -300,6 +301,9 @@ CELERY_BEAT_SCHEDULE = {
     "purge-personal-data": {"task": "events.purge_personal_data", "schedule": crontab(hour=3, minute=17)},
     # CSV imports left waiting (broker down at upload) or abandoned by a dead worker go to the worker again.
     "requeue-import-jobs": {"task": "actors.requeue_import_jobs", "schedule": 60.0},
+    # Report exports likewise; and the membership history catches up with bulk changes every night.
+    "requeue-report-jobs": {"task": "reports.requeue_report_jobs", "schedule": 60.0},
+    "sync-memberships": {"task": "reports.sync_memberships", "schedule": crontab(hour=2, minute=41)},
 }
 
 # /sante/: anyone gets the status; the monitoring gets the details with "Authorization: Bearer <token>".

@@ -54,6 +54,7 @@ from ess_portal.management.commands.setup_roles import roles_setup
 from events.models import EmailRecord, Event, Registration, Workshop
 from poles.admin_scoping import PoleScopedAdmin
 from poles.models import Commune, Epci, Partner, Pole, Support
+from reports.models import Membership, ReportJob
 from tests import factories
 
 User = get_user_model()
@@ -193,7 +194,30 @@ def _pole_side(pole, word, epci, commune):
         status=ImportJob.Status.DONE,
         report={"rows": [{"line": 2, "name": f"Importée {word}", "errors": []}]},
     )
-    return [published, unpublished, proposal, workshop, event, draft, session, confirmed, pending, job]
+    today = timezone.localdate()
+    report_job = ReportJob.objects.create(
+        kind=ReportJob.Kind.POLE,
+        pole=pole,
+        period_start=today.replace(month=1, day=1),
+        period_end=today,
+        status=ReportJob.Status.DONE,
+        pdf=f"%PDF-1.7 Rapport {word}".encode(),
+        xlsx=f"Rapport {word}".encode(),
+        csv=f"Rapport;{word}".encode(),
+    )
+    return [
+        published,
+        unpublished,
+        proposal,
+        workshop,
+        event,
+        draft,
+        session,
+        confirmed,
+        pending,
+        job,
+        report_job,
+    ]
 
 
 @pytest.fixture
@@ -228,7 +252,22 @@ def world(db) -> World:
     theirs += [_log(coordinator_b, obj) for obj in theirs if isinstance(obj, Actor | Event | Workshop)]
     theirs.append(_log(superuser, pole_b))
     theirs += _login_attempts("coord-bravo") + _login_attempts("zulu-superuser")
+    # The regional and funders' report exports are the regional team's only.
+    today = timezone.localdate()
+    for kind, partner in ((ReportJob.Kind.REGIONAL, None), (ReportJob.Kind.FUNDER, Partner.objects.first())):
+        theirs.append(
+            ReportJob.objects.create(
+                kind=kind,
+                partner=partner,
+                period_start=today.replace(month=1, day=1),
+                period_end=today,
+                status=ReportJob.Status.DONE,
+                pdf=b"%PDF-1.7 Rapport regional bravo",
+                csv=b"Rapport;regional;bravo",
+            )
+        )
     theirs += [
+        *Membership.objects.filter(pole=pole_b),
         *Registration.objects.filter(event__pole=pole_b),
         *EmailRecord.objects.filter(registration__event__pole=pole_b),
         *Support.objects.filter(pole=pole_b),
@@ -312,7 +351,8 @@ def _to_fields(model) -> list[str]:
 
 
 #: URL parameters named after a model by another name than its own: ``<int:job_id>`` is an ImportJob.
-PARAMETER_MODELS = {"job": "importjob"}
+#: ``<int:report_job_id>`` (the site's own /admin/rapports/ views) is a ReportJob.
+PARAMETER_MODELS = {"job": "importjob", "report_job": "reportjob"}
 
 
 def fillings(route: Route) -> list[tuple[dict[str, str], models.Model | None]] | str:
@@ -336,6 +376,15 @@ def fillings(route: Route) -> list[tuple[dict[str, str], models.Model | None]] |
         if not rows:
             return f"the fixture has no {model._meta.label} row: add some to world()"
         return [({name: quote(row.pk)}, row) for row in rows]
+    if len(params) == 1:  # a view of the site's own (the activity reports) naming a model's rows
+        (name,) = params
+        stem = PARAMETER_MODELS.get(re.sub(r"_(id|pk)$", "", name))
+        model = next((m for m in apps.get_models() if m._meta.model_name == stem), None)
+        if model is not None:
+            rows = _rows(model)
+            if not rows:
+                return f"the fixture has no {model._meta.label} row: add some to world()"
+            return [({name: quote(row.pk)}, row) for row in rows]
     if params == {"content_type_id", "object_id"}:
         return [
             (
