@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from .ics import event_calendar
-from .models import EmailRecord
+from .models import EmailRecord, EventMessage
 
 Kind = EmailRecord.Kind
 
@@ -29,6 +29,7 @@ SUBJECTS = {
     Kind.EVENT_CANCELLED: _("Event cancelled: %(title)s"),
     Kind.CANCELLED: _("Your registration is cancelled: %(title)s"),
     Kind.LINK: _("Your registration: %(title)s"),
+    Kind.MESSAGE: "%(title)s",
 }
 
 WITH_CALENDAR = {Kind.CONFIRMED, Kind.PROMOTED, Kind.REMINDER, Kind.EVENT_CHANGED, Kind.EVENT_CANCELLED}
@@ -52,7 +53,12 @@ def build_message(record: EmailRecord) -> EmailMultiAlternatives:
             "privacy_url": settings.SITE_URL + reverse("events:privacy"),
             "site_url": settings.SITE_URL,
         }
-        subject = str(SUBJECTS[record.kind]) % {"title": event.title}
+        if record.kind == Kind.MESSAGE:
+            message = EventMessage.objects.get(pk=int(record.key))
+            context.update(subject=message.subject, body=message.body)
+            subject = message.subject
+        else:
+            subject = str(SUBJECTS[record.kind]) % {"title": event.title}
         text = render_to_string(f"emails/{record.kind}.txt", context)
         html = render_to_string(f"emails/{record.kind}.html", context)
     message = EmailMultiAlternatives(

@@ -1,0 +1,117 @@
+"""Writing to an event's registrants: the confirmed, the people marked present or the waiting list.
+
+A message is an :class:`~events.models.EventMessage` row; each recipient then gets one outbox row
+(``EmailRecord`` of kind ``message``, key = the message's id), so the unique (registration, kind, key)
+constraint makes every person get it exactly once, however many times the writing runs. The rows are
+written by the worker (:func:`message_write_outbox`, task ``events.message_write_outbox``), never in
+the request, and the outbox sends them like every other email, each with the person's own page and
+cancel link. The test sent to oneself has no registration, hence no outbox row: it is rendered from
+the same templates and sent by the worker (task ``events.message_send_test``).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import QuerySet
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from .models import EmailRecord, Event, EventMessage, Registration
+from .services import _emails_create
+
+Audience = EventMessage.Audience
+
+
+def message_audience(*, event: Event, audience: str) -> QuerySet[Registration]:
+    """The registrations a message to ``audience`` reaches (with an email, not anonymised)."""
+    registrations = event.registrations.not_anonymised().exclude(email="")
+    if audience == Audience.PRESENT:
+        return registrations.active().filter(attended=True)
+    if audience == Audience.WAITLISTED:
+        return registrations.waitlisted()
+    return registrations.confirmed()
+
+
+def message_create(
+    *, event: Event, audience: str, subject: str, body: str, draft_key: str, author=None
+) -> EventMessage:
+    """Record a message and have the worker write one outbox row per recipient once it commits.
+
+    ``draft_key`` comes from the preview: the same draft sent twice is recorded once."""
+    from .tasks import message_write_outbox
+
+    with transaction.atomic():
+        message, created = EventMessage.objects.get_or_create(
+            draft_key=draft_key,
+            defaults={
+                "event": event,
+                "audience": audience,
+                "subject": subject.strip(),
+                "body": body.strip(),
+                "author": author,
+            },
+        )
+        if not created:
+            return message
+        transaction.on_commit(lambda: message_write_outbox.delay(message.pk), robust=True)
+    return message
+
+
+def message_write_outbox(*, message: EventMessage) -> int:
+    """One outbox row per recipient of ``message`` (idempotent: a second run writes none).
+
+    Returns the number of recipients."""
+    with transaction.atomic():
+        people = list(message_audience(event=message.event, audience=message.audience))
+        _emails_create(people, kind=EmailRecord.Kind.MESSAGE, key=str(message.pk))
+        message.recipients = EmailRecord.objects.filter(
+            kind=EmailRecord.Kind.MESSAGE, key=str(message.pk)
+        ).count()
+        message.status = EventMessage.Status.WRITTEN
+        message.save(update_fields=["recipients", "status"])
+    return message.recipients
+
+
+def message_context(*, event: Event, subject: str, body: str, registration: Registration | None) -> dict:
+    """What the ``emails/message.*`` templates need; without a registration, an example's links."""
+    registration_url = registration.get_absolute_site_url() if registration else settings.SITE_URL + "/"
+    return {
+        "event": event,
+        "registration": registration or {"full_name": gettext("(the registrant's name)")},
+        "subject": subject,
+        "body": body,
+        "starts_at": timezone.localtime(event.starts_at),
+        "ends_at": timezone.localtime(event.ends_at),
+        "event_url": settings.SITE_URL + event.get_absolute_url(),
+        "registration_url": registration_url,
+        "cancel_url": f"{registration_url}#annuler",
+        "privacy_url": settings.SITE_URL + reverse("events:privacy"),
+        "site_url": settings.SITE_URL,
+    }
+
+
+def message_render(*, event: Event, subject: str, body: str, registration=None) -> tuple[str, str, str]:
+    """(subject, text, html) of a message, as one registrant (or the preview) receives it."""
+    context = message_context(event=event, subject=subject, body=body, registration=registration)
+    return (
+        subject.replace("\n", " "),
+        render_to_string("emails/message.txt", context),
+        render_to_string("emails/message.html", context),
+    )
+
+
+def message_send_test(*, event: Event, subject: str, body: str, to: str) -> None:
+    """Send the message to the coordinator themselves, marked as a test (called by the worker)."""
+    subject, text, html = message_render(event=event, subject=subject, body=body)
+    email = EmailMultiAlternatives(
+        subject=f"[{gettext('Test')}] {subject}",
+        body=text,
+        to=[to],
+        headers={"Auto-Submitted": "auto-generated"},
+    )
+    email.attach_alternative(html, "text/html")
+    email.send()
