@@ -51,7 +51,7 @@ from django.utils import timezone
 
 from actors.models import Actor, ImportJob, Sector
 from ess_portal.admin import PoleScopedAdmin
-from events.models import EmailRecord, Event, Registration, Workshop
+from events.models import EmailRecord, Event, EventMessage, Registration, Workshop
 from poles.management.commands.setup_roles import roles_setup
 from poles.models import Commune, Epci, Partner, Pole, Support
 from tests import factories
@@ -185,7 +185,19 @@ def _pole_side(pole, word, epci, commune):
         session, f"Béatrice {word}", f"beatrice.{word.lower()}@example.org", Registration.Status.WAITLISTED
     )
     confirmed.organisation = published
+    confirmed.attended = True  # has a certificate of attendance
     confirmed.save()
+    walk_in = factories.RegistrationFactory(
+        event=event,
+        full_name=f"Wenceslas {word}",
+        email="",
+        status=Registration.Status.CONFIRMED,
+        attended=True,
+        walk_in=True,
+    )
+    EventMessage.objects.create(
+        event=event, audience="confirmed", subject=f"Message {word}", body=f"Texte {word}", draft_key=word
+    )
     job = factories.ImportJobFactory(
         pole=pole,
         file_name=f"membres-{word.lower()}.csv",
@@ -193,7 +205,19 @@ def _pole_side(pole, word, epci, commune):
         status=ImportJob.Status.DONE,
         report={"rows": [{"line": 2, "name": f"Importée {word}", "errors": []}]},
     )
-    return [published, unpublished, proposal, workshop, event, draft, session, confirmed, pending, job]
+    return [
+        published,
+        unpublished,
+        proposal,
+        workshop,
+        event,
+        draft,
+        session,
+        confirmed,
+        pending,
+        walk_in,
+        job,
+    ]
 
 
 @pytest.fixture
