@@ -106,3 +106,28 @@ def test_without_javascript_each_button_is_a_form_and_a_walk_in_takes_a_seat(bro
     walk_in = Registration.objects.get(full_name="Nolwenn Sur-Place")
     assert (walk_in.attended, walk_in.walk_in, walk_in.organisation_name) == (True, True, "SCIC Terre")
     context.close()
+
+
+def test_the_registrations_list_fits_1280_px_and_sets_attendance_per_line(browser, live_server, setup):
+    user, event, anne = setup
+    actor = factories.ActorFactory(
+        pole=event.pole, name="Société coopérative d'intérêt collectif du pays de Redon"
+    )
+    anne.organisation = actor
+    anne.save()
+    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    log_in(page, live_server, user)
+    page.goto(f"{live_server.url}/admin/events/registration/")
+
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    for column in ("Prénom et nom", "Organisation", "Statut", "Présent"):
+        expect(page.locator("#result_list thead")).to_contain_text(column)
+    row = page.locator("#result_list tbody tr", has_text="Anne Le Bihan")
+    row.locator("select[name$='-attended']").select_option("true")
+    page.locator("input[name=_save]").click()
+
+    expect(page.locator(".messagelist")).to_be_visible()
+    anne.refresh_from_db()
+    assert anne.attended is True
+    context.close()
