@@ -35,6 +35,21 @@ SUBJECTS = {
 WITH_CALENDAR = {Kind.CONFIRMED, Kind.PROMOTED, Kind.REMINDER, Kind.EVENT_CHANGED, Kind.EVENT_CANCELLED}
 
 
+def email_context(*, event, registration, registration_url: str) -> dict:
+    """What every email template needs: the event, the registrant and their links."""
+    return {
+        "registration": registration,
+        "event": event,
+        "starts_at": timezone.localtime(event.starts_at),
+        "ends_at": timezone.localtime(event.ends_at),
+        "event_url": settings.SITE_URL + event.get_absolute_url(),
+        "registration_url": registration_url,
+        "cancel_url": f"{registration_url}#annuler",
+        "privacy_url": settings.SITE_URL + reverse("events:privacy"),
+        "site_url": settings.SITE_URL,
+    }
+
+
 def build_message(record: EmailRecord) -> EmailMultiAlternatives:
     """The email of one outbox row (``registration__event__pole`` and ``__commune`` loaded)."""
     registration = record.registration
@@ -43,15 +58,7 @@ def build_message(record: EmailRecord) -> EmailMultiAlternatives:
     with translation.override(registration.language or settings.LANGUAGE_CODE):
         context = {
             "record": record,
-            "registration": registration,
-            "event": event,
-            "starts_at": timezone.localtime(event.starts_at),
-            "ends_at": timezone.localtime(event.ends_at),
-            "event_url": settings.SITE_URL + event.get_absolute_url(),
-            "registration_url": registration_url,
-            "cancel_url": f"{registration_url}#annuler",
-            "privacy_url": settings.SITE_URL + reverse("events:privacy"),
-            "site_url": settings.SITE_URL,
+            **email_context(event=event, registration=registration, registration_url=registration_url),
         }
         if record.kind == Kind.MESSAGE:
             message = EventMessage.objects.get(pk=int(record.key))

@@ -16,10 +16,9 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext
 
+from .emails import email_context
 from .models import EmailRecord, Event, EventMessage, Registration
 from .services import _emails_create
 
@@ -80,17 +79,13 @@ def message_context(*, event: Event, subject: str, body: str, registration: Regi
     """What the ``emails/message.*`` templates need; without a registration, an example's links."""
     registration_url = registration.get_absolute_site_url() if registration else settings.SITE_URL + "/"
     return {
-        "event": event,
-        "registration": registration or {"full_name": gettext("(the registrant's name)")},
+        **email_context(
+            event=event,
+            registration=registration or {"full_name": gettext("(the registrant's name)")},
+            registration_url=registration_url,
+        ),
         "subject": subject,
         "body": body,
-        "starts_at": timezone.localtime(event.starts_at),
-        "ends_at": timezone.localtime(event.ends_at),
-        "event_url": settings.SITE_URL + event.get_absolute_url(),
-        "registration_url": registration_url,
-        "cancel_url": f"{registration_url}#annuler",
-        "privacy_url": settings.SITE_URL + reverse("events:privacy"),
-        "site_url": settings.SITE_URL,
     }
 
 

@@ -10,22 +10,10 @@ from django.utils import timezone
 
 from events import attendance
 from events.models import EmailRecord, Registration
-from poles.management.commands.setup_roles import roles_setup
 from tests import factories
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("roles")]
 Status = Registration.Status
-
-
-@pytest.fixture(autouse=True)
-def roles(db):
-    roles_setup()
-
-
-@pytest.fixture
-def coordinator_client(client, pole):
-    client.force_login(factories.make_coordinator(pole))
-    return client
 
 
 @pytest.fixture
@@ -135,7 +123,7 @@ def test_a_walk_in_takes_a_seat_marked_present_without_email_even_when_full(
     assert walk_in.organisation_name == "Asso" and walk_in.email == ""
     assert not EmailRecord.objects.filter(registration=walk_in).exists() and mail.outbox == []
     content = response.content.decode()
-    assert "Nolwenn Sur-Place ajouté" in content or "Nolwenn Sur-Place added" in content
+    assert "Nolwenn Sur-Place : ajout fait, présence notée." in content
     assert attendance.checkin_counts(event=meeting).over_capacity == 1
 
 

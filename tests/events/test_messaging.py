@@ -8,16 +8,10 @@ from django.urls import reverse
 
 from events import messaging
 from events.models import EmailRecord, EventMessage, Registration
-from poles.management.commands.setup_roles import roles_setup
 from tests import factories
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("roles")]
 Status = Registration.Status
-
-
-@pytest.fixture(autouse=True)
-def roles(db):
-    roles_setup()
 
 
 @pytest.fixture

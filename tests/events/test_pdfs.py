@@ -10,10 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from events.models import Registration
-from poles.management.commands.setup_roles import roles_setup
 from tests import factories
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("roles")]
 Status = Registration.Status
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -28,17 +27,6 @@ def pdf_text(content: bytes) -> str:
 def pdf_page_size(content: bytes) -> str:
     info = subprocess.run(["pdfinfo", "-"], input=content, capture_output=True, check=True).stdout.decode()
     return next(line for line in info.splitlines() if line.startswith("Page size"))
-
-
-@pytest.fixture(autouse=True)
-def roles(db):
-    roles_setup()
-
-
-@pytest.fixture
-def coordinator_client(client, pole):
-    client.force_login(factories.make_coordinator(pole))
-    return client
 
 
 @pytest.fixture
