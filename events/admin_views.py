@@ -25,7 +25,6 @@ from django.utils.translation import gettext_lazy as _
 from . import attendance, messaging, pdf
 from .models import EmailRecord, Event, EventMessage, Registration
 from .services import RegistrationError
-from .tasks import message_send_test
 
 Status = Registration.Status
 
@@ -257,7 +256,9 @@ def message_view(model_admin, request, object_id):
             return HttpResponseRedirect(request.path)
         if step == "test":
             if request.user.email:
-                message_send_test.delay(event.pk, data["subject"], data["body"], request.user.email)
+                messaging.message_test_to_worker(
+                    event=event, subject=data["subject"], body=data["body"], to=request.user.email
+                )
                 messages.info(
                     request,
                     gettext("A test is being sent to %(email)s.") % {"email": request.user.email},
@@ -271,6 +272,8 @@ def message_view(model_admin, request, object_id):
         preview = {"subject": subject, "text": text, "count": count}
         form = MessageForm(initial={**data, "draft_key": data["draft_key"] or uuid.uuid4().hex})
         form.is_bound = False
+    if request.method == "GET":
+        messaging.messages_requeue(event=event)
     history = _history(event)
     context = {
         **_context(model_admin, request, event, gettext("Write to the registrants")),

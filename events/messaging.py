@@ -11,11 +11,15 @@ the same templates and sent by the worker (task ``events.message_send_test``).
 
 from __future__ import annotations
 
+import logging
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from .emails import email_context
@@ -23,6 +27,7 @@ from .models import EmailRecord, Event, EventMessage, Registration
 from .services import _emails_create
 
 Audience = EventMessage.Audience
+logger = logging.getLogger(__name__)
 
 
 def message_audience(*, event: Event, audience: str) -> QuerySet[Registration]:
@@ -41,8 +46,6 @@ def message_create(
     """Record a message and have the worker write one outbox row per recipient once it commits.
 
     ``draft_key`` comes from the preview: the same draft sent twice is recorded once."""
-    from .tasks import message_write_outbox
-
     with transaction.atomic():
         message, created = EventMessage.objects.get_or_create(
             draft_key=draft_key,
@@ -56,8 +59,46 @@ def message_create(
         )
         if not created:
             return message
-        transaction.on_commit(lambda: message_write_outbox.delay(message.pk), robust=True)
+        transaction.on_commit(lambda: message_hand_to_worker(message_id=message.pk), robust=True)
     return message
+
+
+def message_hand_to_worker(*, message_id: int) -> None:
+    """Publish the writing of a message's outbox rows; a broker that is down costs at most
+    ``REDIS_TIMEOUT``, and the message stays queued until its page hands it over again
+    (:func:`messages_requeue`)."""
+    from .tasks import message_write_outbox
+
+    try:
+        message_write_outbox.apply_async((message_id,), retry=False)
+    except Exception as exc:  # kombu and redis raise several kinds; the page must still answer
+        logger.warning("Broker unavailable (%s): message %s left queued", exc, message_id)
+
+
+def messages_requeue(*, event: Event, older_than: timedelta = timedelta(minutes=1)) -> int:
+    """Hand the event's messages still queued after ``older_than`` to the worker again (the writing is
+    idempotent); called when their page is shown."""
+    stale = list(
+        event.messages.filter(
+            status=EventMessage.Status.QUEUED, created_at__lt=timezone.now() - older_than
+        ).values_list("pk", flat=True)
+    )
+    for message_id in stale:
+        message_hand_to_worker(message_id=message_id)
+    return len(stale)
+
+
+def message_test_to_worker(*, event: Event, subject: str, body: str, to: str) -> None:
+    """Publish the test of a message to its author, on commit, never hanging on a dead broker."""
+    from .tasks import message_send_test
+
+    def publish():
+        try:
+            message_send_test.apply_async((event.pk, subject, body, to), retry=False)
+        except Exception as exc:  # as above
+            logger.warning("Broker unavailable (%s): test message not sent", exc)
+
+    transaction.on_commit(publish, robust=True)
 
 
 def message_write_outbox(*, message: EventMessage) -> int:

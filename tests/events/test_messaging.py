@@ -1,10 +1,12 @@
 """Writing to an event's registrants (/admin/events/event/<id>/message/): preview, test, outbox rows."""
 
+from datetime import timedelta
 from http import HTTPStatus
 
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from events import messaging
 from events.models import EmailRecord, EventMessage, Registration
@@ -133,3 +135,15 @@ def test_a_coordinator_cannot_write_to_another_poles_registrants(coordinator_cli
     response = coordinator_client.post(url(other), {**FORM, "step": "send", "draft_key": "b" * 32})
     assert response.status_code == HTTPStatus.NOT_FOUND
     assert not EventMessage.objects.exists()
+
+
+def test_a_message_left_queued_by_a_dead_broker_is_handed_over_again_by_its_page(coordinator_client, meeting):
+    message = EventMessage.objects.create(
+        event=meeting, audience="confirmed", subject="Diapos", body="Les voici.", draft_key="stale"
+    )
+    EventMessage.objects.filter(pk=message.pk).update(created_at=timezone.now() - timedelta(minutes=5))
+
+    coordinator_client.get(url(meeting))
+
+    message.refresh_from_db()
+    assert (message.status, message.recipients) == (EventMessage.Status.WRITTEN, 2)
