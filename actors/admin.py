@@ -9,7 +9,7 @@ pole" action. Organisations of other poles are never shown. Regional staff see e
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, Value
 from django.db.models.functions import StrIndex, Substr
 from django.http import HttpResponseRedirect, JsonResponse
@@ -118,6 +118,23 @@ class DuplicateFilter(admin.SimpleListFilter):
         return queryset
 
 
+def duplicate_siret_message(request, other: Actor):
+    """The SIRET's organisation in a coordinator's words: named and linked where the user may see it
+    (their own poles' in the admin, a published one on the site), else a sentence that names nobody."""
+    allowed = allowed_pole_ids(request)
+    if allowed is None or other.pole_id in allowed:
+        url = reverse("admin:actors_actor_change", args=[other.pk])
+    elif other.is_published:
+        url = other.get_absolute_url()
+    else:
+        return gettext(
+            "An organisation with this SIRET already exists in another pole: ask the regional team."
+        )
+    return format_html(
+        '{} <a href="{}">{}</a>', gettext("An organisation with this SIRET already exists:"), url, other.name
+    )
+
+
 @admin.register(Actor)
 class ActorAdmin(PoleScopedAdmin):
     """Member organisations, scoped to the user's poles (see the module docstring for suggestions)."""
@@ -170,6 +187,21 @@ class ActorAdmin(PoleScopedAdmin):
             },
         ),
     ]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+
+        class DuplicateSiretForm(form):
+            def clean_siret(self):
+                siret = super().clean_siret()
+                if siret:
+                    other = Actor.objects.filter(siret=siret).exclude(pk=self.instance.pk).first()
+                    if other is not None:
+                        raise ValidationError(duplicate_siret_message(request, other), code="unique")
+                return siret
+
+        DuplicateSiretForm.__name__ = form.__name__
+        return DuplicateSiretForm
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)

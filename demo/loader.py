@@ -262,7 +262,8 @@ def _load_events(
 
 
 def _registrations(event: Event, count: int, now: datetime) -> list[Registration]:
-    """Confirmed registrations of fictitious people (example.org addresses), so seats show as taken."""
+    """Confirmed registrations of fictitious people (example.org addresses), so seats show as taken;
+    a past event also has a walk-in marked present, as the check-in page adds them."""
     rows = []
     for index in range(count):
         first = FIRST_NAMES[index % len(FIRST_NAMES)]
@@ -278,6 +279,21 @@ def _registrations(event: Event, count: int, now: datetime) -> list[Registration
                 consent_at=moment,
                 confirmed_at=moment,
                 attended=(index % 5 != 4) if event.ends_at < now else None,
+            )
+        )
+    if event.ends_at < now and count:
+        # Someone who came without registering, added at the door (check-in page).
+        rows.append(
+            Registration(
+                event=event,
+                full_name="Katell Sur-Place",
+                email="katell.sur-place@example.org",
+                organisation_name="Collectif de quartier",
+                status=Registration.Status.CONFIRMED,
+                consent_at=event.starts_at,
+                confirmed_at=event.starts_at,
+                attended=True,
+                walk_in=True,
             )
         )
     return rows

@@ -32,6 +32,7 @@ from events.services import registrations
 from poles.admin_scoping import PoleScopedAdmin
 from poles.models import is_regional
 
+from . import admin_views
 from .models import EmailRecord, Event, Registration, Workshop
 from .services import personal_data
 from .tasks import send_emails
@@ -60,7 +61,7 @@ class EventAdmin(PoleScopedAdmin):
     """Events of the user's poles; saving one notifies the registrants of what changed."""
 
     form = EventAdminForm
-    list_display = ["title", "pole", "starts_at", "status", "seats", "waiting", "registrations_link"]
+    list_display = ["title", "pole", "starts_at", "status", "seats", "waiting", "registrations_link", "tools"]
     list_filter = ["status", "kind", "audience", "pole", "workshop"]
     list_select_related = ["pole"]
     search_fields = ["title"]
@@ -102,6 +103,36 @@ class EventAdmin(PoleScopedAdmin):
     def registrations_link(self, obj):
         url = reverse("admin:events_registration_changelist") + f"?event__id__exact={obj.pk}"
         return format_html('<a href="{}">{}</a>', url, gettext("See the registrations"))
+
+    @admin.display(description=_("at the door and after"))
+    def tools(self, obj):
+        return format_html(
+            '<a href="{}">{}</a> · <a href="{}">{}</a> · <a href="{}">{}</a>',
+            reverse("admin:events_event_checkin", args=[obj.pk]),
+            gettext("Check-in"),
+            reverse("admin:events_event_attendance_sheet", args=[obj.pk]),
+            gettext("Attendance sheet (PDF)"),
+            reverse("admin:events_event_message", args=[obj.pk]),
+            gettext("Write to the registrants"),
+        )
+
+    def get_urls(self):
+        def view(function):
+            def wrapped(request, object_id):
+                return function(self, request, object_id)
+
+            return self.admin_site.admin_view(wrapped)
+
+        return [
+            path("<path:object_id>/pointage/", view(admin_views.checkin_view), name="events_event_checkin"),
+            path(
+                "<path:object_id>/emargement.pdf",
+                view(admin_views.attendance_sheet_view),
+                name="events_event_attendance_sheet",
+            ),
+            path("<path:object_id>/message/", view(admin_views.message_view), name="events_event_message"),
+            *super().get_urls(),
+        ]
 
     def save_model(self, request, obj, form, change):
         if not self.in_scope(request, obj):
@@ -201,16 +232,17 @@ class RegistrationAdmin(PoleScopedAdmin):
     """Registrations of the user's poles' events: filters, CSV, attendance, promotion, emails not sent."""
 
     pole_path = "event__pole"
+    # Fits 1,280 px without scrolling sideways; attendance is set per line (list_editable).
     list_display = [
         "full_name",
-        "email",
         "organisation_label",
         "event",
         "status",
-        "created_at",
         "attended",
+        "certificate",
         "email_failures",
     ]
+    list_editable = ["attended"]
     list_filter = ["status", "attended", FailedEmailFilter, "event__pole", "event"]
     list_select_related = ["event", "organisation"]
     search_fields = ["full_name", "email", "organisation_name", "organisation__name"]
@@ -235,9 +267,11 @@ class RegistrationAdmin(PoleScopedAdmin):
         "waitlisted_at",
         "cancelled_at",
         "anonymised_at",
+        "walk_in",
         "email_failures",
     ]
     readonly_fields = [
+        "walk_in",
         "email_failures",
         "event",
         "email",
@@ -280,6 +314,16 @@ class RegistrationAdmin(PoleScopedAdmin):
     @admin.display(description=_("organisation"), ordering="organisation__name")
     def organisation_label(self, obj):
         return obj.organisation_label
+
+    @admin.display(description=_("certificate"))
+    def certificate(self, obj):
+        if obj.attended is not True or obj.status == Registration.Status.CANCELLED:
+            return ""
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:events_registration_certificate", args=[obj.pk]),
+            gettext("PDF"),
+        )
 
     @admin.action(description=_("Export the selected registrations (CSV)"), permissions=["view"])
     def export_csv(self, request, queryset):
@@ -360,6 +404,13 @@ class RegistrationAdmin(PoleScopedAdmin):
                 "donnees-personnelles/",
                 self.admin_site.admin_view(self.personal_data_view),
                 name="events_registration_personal_data",
+            ),
+            path(
+                "<path:object_id>/attestation.pdf",
+                self.admin_site.admin_view(
+                    lambda request, object_id: admin_views.certificate_view(self, request, object_id)
+                ),
+                name="events_registration_certificate",
             ),
             *super().get_urls(),
         ]

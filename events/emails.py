@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from .ics import event_calendar
-from .models import EmailRecord
+from .models import EmailRecord, EventMessage
 
 Kind = EmailRecord.Kind
 
@@ -29,9 +29,25 @@ SUBJECTS = {
     Kind.EVENT_CANCELLED: _("Event cancelled: %(title)s"),
     Kind.CANCELLED: _("Your registration is cancelled: %(title)s"),
     Kind.LINK: _("Your registration: %(title)s"),
+    Kind.MESSAGE: "%(title)s",
 }
 
 WITH_CALENDAR = {Kind.CONFIRMED, Kind.PROMOTED, Kind.REMINDER, Kind.EVENT_CHANGED, Kind.EVENT_CANCELLED}
+
+
+def email_context(*, event, registration, registration_url: str) -> dict:
+    """What every email template needs: the event, the registrant and their links."""
+    return {
+        "registration": registration,
+        "event": event,
+        "starts_at": timezone.localtime(event.starts_at),
+        "ends_at": timezone.localtime(event.ends_at),
+        "event_url": settings.SITE_URL + event.get_absolute_url(),
+        "registration_url": registration_url,
+        "cancel_url": f"{registration_url}#annuler",
+        "privacy_url": settings.SITE_URL + reverse("events:privacy"),
+        "site_url": settings.SITE_URL,
+    }
 
 
 def build_message(record: EmailRecord) -> EmailMultiAlternatives:
@@ -42,17 +58,14 @@ def build_message(record: EmailRecord) -> EmailMultiAlternatives:
     with translation.override(registration.language or settings.LANGUAGE_CODE):
         context = {
             "record": record,
-            "registration": registration,
-            "event": event,
-            "starts_at": timezone.localtime(event.starts_at),
-            "ends_at": timezone.localtime(event.ends_at),
-            "event_url": settings.SITE_URL + event.get_absolute_url(),
-            "registration_url": registration_url,
-            "cancel_url": f"{registration_url}#annuler",
-            "privacy_url": settings.SITE_URL + reverse("events:privacy"),
-            "site_url": settings.SITE_URL,
+            **email_context(event=event, registration=registration, registration_url=registration_url),
         }
-        subject = str(SUBJECTS[record.kind]) % {"title": event.title}
+        if record.kind == Kind.MESSAGE:
+            message = EventMessage.objects.get(pk=int(record.key))
+            context.update(subject=message.subject, body=message.body)
+            subject = message.subject
+        else:
+            subject = str(SUBJECTS[record.kind]) % {"title": event.title}
         text = render_to_string(f"emails/{record.kind}.txt", context)
         html = render_to_string(f"emails/{record.kind}.html", context)
     message = EmailMultiAlternatives(

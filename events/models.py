@@ -290,7 +290,7 @@ class Registration(TimeStamped):
         Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="registrations"
     )
     full_name = models.CharField(_("full name"), max_length=200)
-    email = models.EmailField(_("email"))
+    email = models.EmailField(_("email"), blank=True, help_text=_("Empty only for a walk-in who gave none."))
     organisation = models.ForeignKey(
         "actors.Actor",
         verbose_name=_("member organisation"),
@@ -309,6 +309,11 @@ class Registration(TimeStamped):
     waitlisted_at = models.DateTimeField(_("waitlisted at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
+    walk_in = models.BooleanField(
+        _("walk-in"),
+        default=False,
+        help_text=_("Registered at the door by a coordinator, not by themselves."),
+    )
 
     objects = RegistrationQuerySet.as_manager()
 
@@ -320,7 +325,7 @@ class Registration(TimeStamped):
             models.UniqueConstraint(
                 Lower("email"),
                 "event",
-                condition=~Q(status="cancelled") & Q(anonymised_at__isnull=True),
+                condition=~Q(status="cancelled") & Q(anonymised_at__isnull=True) & ~Q(email=""),
                 name="events_registration_one_active_per_email",
                 violation_error_message=_("This email address is already registered for this event."),
             ),
@@ -372,6 +377,7 @@ class EmailRecord(models.Model):
         EVENT_CANCELLED = "event_cancelled", _("Event cancelled")
         CANCELLED = "cancelled", _("Registration cancelled")
         LINK = "link", _("Link to an existing registration")
+        MESSAGE = "message", _("Message from the pole")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("To send")
@@ -430,3 +436,50 @@ class EmailRecord(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} — {self.registration.email}"
+
+
+class EventMessage(models.Model):
+    """A message a coordinator wrote to an event's registrants; each recipient gets one outbox row
+    (``EmailRecord`` of kind ``message`` whose key is this message's id)."""
+
+    class Audience(models.TextChoices):
+        CONFIRMED = "confirmed", _("Confirmed registrants")
+        PRESENT = "present", _("People marked present")
+        WAITLISTED = "waitlisted", _("Waiting list")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Being written to the outbox")
+        WRITTEN = "written", _("In the outbox")
+
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="messages"
+    )
+    audience = models.CharField(_("recipients"), max_length=12, choices=Audience.choices)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("message"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    draft_key = models.CharField(
+        _("draft key"),
+        max_length=40,
+        unique=True,
+        editable=False,
+        help_text=_("Given by the preview: sending the same draft twice (a double click) sends it once."),
+    )
+    recipients = models.PositiveIntegerField(_("number of recipients"), default=0)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("message to registrants")
+        verbose_name_plural = _("messages to registrants")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.subject

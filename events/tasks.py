@@ -6,8 +6,9 @@ it finds what is due in the outbox (reminders included). Every task is safe to r
 
 from celery import shared_task
 
-from events.services import outbox
+from events.services import messaging, outbox
 
+from .models import Event, EventMessage
 from .services import personal_data
 
 
@@ -28,3 +29,17 @@ def purge_personal_data() -> dict[str, int]:
     """Erase what is past its retention period in every place a person's data is kept (registrations
     of events that ended long enough ago, their emails and admin history, proposals, login records)."""
     return personal_data.personal_data_purge()
+
+
+@shared_task(name="events.message_write_outbox", ignore_result=True)
+def message_write_outbox(message_id: int) -> int:
+    """Write one outbox row per recipient of a message to an event's registrants (safe to run twice)."""
+    message = EventMessage.objects.select_related("event").filter(pk=message_id).first()
+    return messaging.message_write_outbox(message=message) if message else 0
+
+
+@shared_task(name="events.message_send_test", ignore_result=True)
+def message_send_test(event_id: int, subject: str, body: str, to: str) -> None:
+    """Send a message to its author as a test, before it goes to the registrants."""
+    event = Event.objects.select_related("pole", "commune").get(pk=event_id)
+    messaging.message_send_test(event=event, subject=subject, body=body, to=to)

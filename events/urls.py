@@ -12,5 +12,6 @@ urlpatterns = [
     path("evenements/<slug:slug>/inscription/", views.EventRegisterView.as_view(), name="register"),
     path("ateliers/<slug:slug>/", views.WorkshopDetailView.as_view(), name="workshop"),
     path("inscription/<slug:token>/", views.RegistrationView.as_view(), name="registration"),
+    path("inscription/<slug:token>/attestation.pdf", views.registration_certificate, name="certificate"),
     path("confidentialite/", views.PrivacyView.as_view(), name="privacy"),
 ]

@@ -7,7 +7,7 @@ from http import HTTPStatus
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -21,6 +21,7 @@ from core.queries import InvalidQuery, filtered, query_is_invalid, query_with
 from core.ratelimit import rate_limited
 from events.services import registrations
 
+from . import pdf
 from .filters import EventFilter
 from .forms import RegistrationForm
 from .ics import calendar_for, event_calendar
@@ -192,6 +193,7 @@ class RegistrationView(View):
             "can_cancel": registration.is_active and event.starts_at > now,
             "has_calendar": registration.status
             in (Registration.Status.CONFIRMED, Registration.Status.WAITLISTED),
+            "has_certificate": pdf.certificate_available(registration, now),
         }
         return render(request, "events/registration_detail.html", context)
 
@@ -213,6 +215,21 @@ class RegistrationView(View):
         except registrations.RegistrationError as exc:
             messages.error(request, " ".join(exc.messages))
         return redirect(registration)
+
+
+@never_cache
+def registration_certificate(request, token):
+    """The registrant's own certificate of attendance (PDF), once the event has started and they were
+    marked present; 404 otherwise. Never cached: it names a person."""
+    registration = get_object_or_404(
+        Registration.objects.not_anonymised().select_related("event__pole", "event__commune", "organisation"),
+        token=token,
+    )
+    if not pdf.certificate_available(registration):
+        raise Http404
+    return pdf.pdf_response(
+        pdf.certificate_pdf(registration=registration), f"attestation-{registration.event.slug}.pdf"
+    )
 
 
 class WorkshopDetailView(DetailView):

@@ -61,7 +61,7 @@ def emails_create(
             send_before=send_before,
         )
         for registration in registrations
-        if registration.anonymised_at is None
+        if registration.anonymised_at is None and registration.email  # a walk-in may have given none
     ]
     if not rows:
         return []

@@ -30,3 +30,18 @@ def committed(django_capture_on_commit_callbacks):
 @pytest.fixture
 def event(db):
     return factories.EventFactory(capacity=2)
+
+
+@pytest.fixture
+def roles(db):
+    """The real roles and their permissions (``setup_roles``)."""
+    from ess_portal.management.commands.setup_roles import roles_setup
+
+    roles_setup()
+
+
+@pytest.fixture
+def coordinator_client(client, pole, roles):
+    """A client logged in as a coordinator of ``pole``."""
+    client.force_login(factories.make_coordinator(pole))
+    return client

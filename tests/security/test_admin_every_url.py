@@ -51,7 +51,7 @@ from django.utils import timezone
 
 from actors.models import Actor, ImportJob, Sector
 from ess_portal.management.commands.setup_roles import roles_setup
-from events.models import EmailRecord, Event, Registration, Workshop
+from events.models import EmailRecord, Event, EventMessage, Registration, Workshop
 from poles.admin_scoping import PoleScopedAdmin
 from poles.models import Commune, Epci, Partner, Pole, Support
 from reports.models import Membership, ReportJob
@@ -186,7 +186,19 @@ def _pole_side(pole, word, epci, commune):
         session, f"Béatrice {word}", f"beatrice.{word.lower()}@example.org", Registration.Status.WAITLISTED
     )
     confirmed.organisation = published
+    confirmed.attended = True  # has a certificate of attendance
     confirmed.save()
+    walk_in = factories.RegistrationFactory(
+        event=event,
+        full_name=f"Wenceslas {word}",
+        email="",
+        status=Registration.Status.CONFIRMED,
+        attended=True,
+        walk_in=True,
+    )
+    EventMessage.objects.create(
+        event=event, audience="confirmed", subject=f"Message {word}", body=f"Texte {word}", draft_key=word
+    )
     job = factories.ImportJobFactory(
         pole=pole,
         file_name=f"membres-{word.lower()}.csv",
@@ -215,6 +227,7 @@ def _pole_side(pole, word, epci, commune):
         session,
         confirmed,
         pending,
+        walk_in,
         job,
         report_job,
     ]

@@ -1,0 +1,311 @@
+"""Back-office pages of one event beyond Django's stock views: the check-in at the door, the attendance
+sheet, the certificates of attendance and the messages to the registrants.
+
+Each view is wired from ``EventAdmin.get_urls()`` / ``RegistrationAdmin.get_urls()`` through
+``admin_site.admin_view`` and loads its object with the model admin's ``get_object`` (scoped to the
+user's poles: another pole's event or registration answers 404); changing anything needs the change
+permission on that object.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Case, IntegerField, Q, Value, When
+from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from . import pdf
+from .models import EmailRecord, Event, EventMessage, Registration
+from .services import attendance, messaging
+from .services.registrations import RegistrationError
+
+Status = Registration.Status
+
+
+def _event(model_admin, request, object_id, *, change: bool) -> Event:
+    event = model_admin.get_object(request, object_id)
+    allowed = (
+        model_admin.has_change_permission(request, event)
+        if change
+        else model_admin.has_view_permission(request, event)
+    )
+    if not allowed:
+        raise PermissionDenied
+    return event
+
+
+def _context(model_admin, request, event, title: str) -> dict:
+    return {
+        **model_admin.admin_site.each_context(request),
+        "title": title,
+        "subtitle": event.title,
+        "opts": model_admin.model._meta,
+        "original": event,
+        "event": event,
+        "has_view_permission": True,
+    }
+
+
+# --------------------------------------------------------------------------------------------------
+# Check-in
+
+
+class WalkInForm(forms.Form):
+    full_name = forms.CharField(label=_("Name"), max_length=200)
+    email = forms.EmailField(label=_("Email (optional)"), required=False)
+    organisation_name = forms.CharField(label=_("Organisation (optional)"), max_length=200, required=False)
+
+
+ATTENDANCE_VALUES = {"present": True, "absent": False, "unknown": None}
+
+
+def _wants_json(request) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _counts_json(counts: attendance.CheckInCounts) -> dict:
+    return {
+        "confirmed": counts.confirmed,
+        "present": counts.present,
+        "absent": counts.absent,
+        "unmarked": counts.unmarked,
+        "waitlisted": counts.waitlisted,
+        "walk_ins": counts.walk_ins,
+    }
+
+
+def checkin_view(model_admin, request, object_id):
+    """``pointage/``: the confirmed registrants then the waiting list, one tap present/absent, walk-ins.
+
+    Each button is a form (works without JavaScript: POST, then back to the list at the same person);
+    ``static/js/checkin.js`` sends the same POST with ``fetch`` and updates the line and the counts.
+    """
+    event = _event(model_admin, request, object_id, change=request.method == "POST")
+    query = (request.POST.get("q") if request.method == "POST" else request.GET.get("q", "")) or ""
+    query = query.strip()[:100]
+    walk_in_form = WalkInForm()
+    if request.method == "POST":
+        if request.POST.get("action") == "walk_in":
+            walk_in_form = WalkInForm(request.POST)
+            if walk_in_form.is_valid():
+                try:
+                    registration, created = attendance.walk_in_add(event=event, **walk_in_form.cleaned_data)
+                except RegistrationError as exc:
+                    messages.error(request, " ".join(exc.messages))
+                else:
+                    if created:
+                        messages.success(
+                            request,
+                            gettext("%(name)s added and marked present.") % {"name": registration.full_name},
+                        )
+                    else:
+                        messages.info(
+                            request,
+                            gettext("%(name)s was already registered: marked present.")
+                            % {"name": registration.full_name},
+                        )
+                    counts = attendance.checkin_counts(event=event)
+                    if counts.over_capacity:
+                        messages.warning(
+                            request,
+                            ngettext(
+                                "The event is over its capacity by %d seat.",
+                                "The event is over its capacity by %d seats.",
+                                counts.over_capacity,
+                            )
+                            % counts.over_capacity,
+                        )
+                    return HttpResponseRedirect(request.path + f"#inscription-{registration.pk}")
+        else:
+            return _mark(request, event, query)
+    registrations = (
+        event.registrations.filter(status__in=[Status.CONFIRMED, Status.WAITLISTED])
+        .select_related("organisation")
+        .annotate(
+            rank=Case(
+                When(status=Status.CONFIRMED, then=Value(0)), default=Value(1), output_field=IntegerField()
+            )
+        )
+        .order_by("rank", "full_name", "pk")
+    )
+    if query:
+        registrations = registrations.filter(
+            Q(full_name__icontains=query)
+            | Q(organisation_name__icontains=query)
+            | Q(organisation__name__icontains=query)
+        )
+    registrations = list(registrations)
+    context = {
+        **_context(model_admin, request, event, gettext("Check-in")),
+        "confirmed": [r for r in registrations if r.status == Status.CONFIRMED],
+        "waitlisted": [r for r in registrations if r.status == Status.WAITLISTED],
+        "counts": attendance.checkin_counts(event=event),
+        "query": query,
+        "walk_in_form": walk_in_form,
+        "sheet_url": reverse("admin:events_event_attendance_sheet", args=[event.pk]),
+    }
+    return render(request, "admin/events/event/checkin.html", context)
+
+
+def _mark(request, event: Event, query: str):
+    value = request.POST.get("attended")
+    try:
+        registration = event.registrations.get(pk=int(request.POST.get("registration", "")))
+    except (ValueError, Registration.DoesNotExist):
+        raise Http404(gettext("This registration is not one of this event's.")) from None
+    if value not in ATTENDANCE_VALUES:
+        if _wants_json(request):
+            return JsonResponse({"error": gettext("Unknown attendance value.")}, status=400)
+        messages.error(request, gettext("Unknown attendance value."))
+    else:
+        try:
+            registration = attendance.registration_set_attendance(
+                registration=registration, attended=ATTENDANCE_VALUES[value]
+            )
+        except RegistrationError as exc:
+            if _wants_json(request):
+                return JsonResponse({"error": " ".join(exc.messages)}, status=409)
+            messages.error(request, " ".join(exc.messages))
+    if _wants_json(request):
+        return JsonResponse(
+            {
+                "registration": registration.pk,
+                "attended": registration.attended,
+                "label": _attendance_label(registration.attended),
+                "counts": _counts_json(attendance.checkin_counts(event=event)),
+            }
+        )
+    url = request.path + (f"?{urlencode({'q': query})}" if query else "") + f"#inscription-{registration.pk}"
+    return HttpResponseRedirect(url)
+
+
+def _attendance_label(attended: bool | None) -> str:
+    return {True: gettext("Present"), False: gettext("Absent"), None: gettext("Not marked")}[attended]
+
+
+# --------------------------------------------------------------------------------------------------
+# PDFs
+
+
+def attendance_sheet_view(model_admin, request, object_id):
+    """``emargement.pdf``: the A4 attendance sheet of an event."""
+    event = _event(model_admin, request, object_id, change=False)
+    return pdf.pdf_response(pdf.attendance_sheet_pdf(event=event), f"emargement-{event.slug}.pdf")
+
+
+def certificate_view(model_admin, request, object_id):
+    """``attestation.pdf`` of one registration, for the coordinator; only for someone marked present."""
+    registration = model_admin.get_object(request, object_id)
+    if not model_admin.has_view_permission(request, registration):
+        raise PermissionDenied
+    if registration.attended is not True or registration.status == Status.CANCELLED:
+        raise Http404(gettext("A certificate exists only for someone marked present."))
+    return pdf.pdf_response(
+        pdf.certificate_pdf(registration=registration), f"attestation-{registration.event.slug}.pdf"
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# Messages
+
+
+class MessageForm(forms.Form):
+    audience = forms.ChoiceField(
+        label=_("Send to"), choices=EventMessage.Audience.choices, widget=forms.RadioSelect
+    )
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    body = forms.CharField(
+        label=_("Message"),
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_("Plain text. Each person's email ends with the event and their own link to cancel."),
+    )
+    draft_key = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
+def message_view(model_admin, request, object_id):
+    """``message/``: write to the confirmed, the present or the waiting list; preview, test, send."""
+    event = _event(model_admin, request, object_id, change=True)
+    form = MessageForm(request.POST or None, initial={"audience": EventMessage.Audience.CONFIRMED})
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        step = request.POST.get("step")
+        if step == "send" and data["draft_key"]:
+            existing = EventMessage.objects.filter(draft_key=data["draft_key"], event=event).first()
+            if existing is None:
+                message = messaging.message_create(
+                    event=event,
+                    audience=data["audience"],
+                    subject=data["subject"],
+                    body=data["body"],
+                    author=request.user,
+                    draft_key=data["draft_key"],
+                )
+                messages.success(
+                    request,
+                    gettext("Your message “%(subject)s” is being put in the outbox.")
+                    % {"subject": message.subject},
+                )
+            return HttpResponseRedirect(request.path)
+        if step == "test":
+            if request.user.email:
+                messaging.message_test_to_worker(
+                    event=event, subject=data["subject"], body=data["body"], to=request.user.email
+                )
+                messages.info(
+                    request,
+                    gettext("A test is being sent to %(email)s.") % {"email": request.user.email},
+                )
+            else:
+                messages.error(request, gettext("Your account has no email address: add one to get a test."))
+        subject, text, _html = messaging.message_render(
+            event=event, subject=data["subject"], body=data["body"]
+        )
+        count = messaging.message_audience(event=event, audience=data["audience"]).count()
+        preview = {"subject": subject, "text": text, "count": count}
+        form = MessageForm(initial={**data, "draft_key": data["draft_key"] or uuid.uuid4().hex})
+        form.is_bound = False
+    if request.method == "GET":
+        messaging.messages_requeue(event=event)
+    history = _history(event)
+    context = {
+        **_context(model_admin, request, event, gettext("Write to the registrants")),
+        "form": form,
+        "preview": preview,
+        "history": history,
+        "audience_counts": {
+            value: messaging.message_audience(event=event, audience=value).count()
+            for value in EventMessage.Audience.values
+        },
+    }
+    return render(request, "admin/events/event/message.html", context)
+
+
+def _history(event: Event) -> list[dict]:
+    """The event's last messages with how many of their emails are sent, pending or failed."""
+    items = list(event.messages.select_related("author")[:20])
+    keys = [str(m.pk) for m in items]
+    rows = EmailRecord.objects.filter(kind=EmailRecord.Kind.MESSAGE, key__in=keys).values_list(
+        "key", "status"
+    )
+    tally: dict[str, dict[str, int]] = {}
+    for key, status in rows:
+        tally.setdefault(key, {}).setdefault(status, 0)
+        tally[key][status] += 1
+    return [
+        {
+            "message": m,
+            "sent": tally.get(str(m.pk), {}).get(EmailRecord.Status.SENT, 0),
+            "pending": tally.get(str(m.pk), {}).get(EmailRecord.Status.PENDING, 0),
+            "failed": tally.get(str(m.pk), {}).get(EmailRecord.Status.FAILED, 0),
+        }
+        for m in items
+    ]
