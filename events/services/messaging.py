@@ -22,6 +22,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from core.publish import publish_task
+
 from ..emails import email_context
 from ..models import EmailRecord, Event, EventMessage, Registration
 from .outbox import emails_create
@@ -67,10 +69,8 @@ def message_hand_to_worker(*, message_id: int) -> None:
     """Publish the writing of a message's outbox rows; a broker that is down costs at most
     ``REDIS_TIMEOUT``, and the message stays queued until its page hands it over again
     (:func:`messages_requeue`)."""
-    from .tasks import message_write_outbox
-
     try:
-        message_write_outbox.apply_async((message_id,), retry=False)
+        publish_task("events.message_write_outbox", message_id, retry=False)
     except Exception as exc:  # kombu and redis raise several kinds; the page must still answer
         logger.warning("Broker unavailable (%s): message %s left queued", exc, message_id)
 
@@ -90,11 +90,10 @@ def messages_requeue(*, event: Event, older_than: timedelta = timedelta(minutes=
 
 def message_test_to_worker(*, event: Event, subject: str, body: str, to: str) -> None:
     """Publish the test of a message to its author, on commit, never hanging on a dead broker."""
-    from .tasks import message_send_test
 
     def publish():
         try:
-            message_send_test.apply_async((event.pk, subject, body, to), retry=False)
+            publish_task("events.message_send_test", event.pk, subject, body, to, retry=False)
         except Exception as exc:  # as above
             logger.warning("Broker unavailable (%s): test message not sent", exc)
 
