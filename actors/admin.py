@@ -20,6 +20,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.audit import audit_record
+from accounts.models import AuditEvent
 from ess_portal.admin import PoleScopedAdmin, allowed_pole_ids, csv_response
 from poles.models import Commune, Pole
 
@@ -277,7 +279,13 @@ class ActorAdmin(PoleScopedAdmin):
 
     @admin.action(description=_("Export the selected organisations (CSV)"), permissions=["view"])
     def export_csv(self, request, queryset):
-        rows = services.actors_export_rows(self._editable(request, queryset))
+        queryset = self._editable(request, queryset)
+        audit_record(
+            action=AuditEvent.Action.EXPORT,
+            request=request,
+            what=f"organisations.csv ({queryset.count()})",
+        )
+        rows = services.actors_export_rows(queryset)
         return csv_response("organisations.csv", services.EXPORT_COLUMNS, rows)
 
     # ---------------------------------------------------------------- CSV import: upload, preview, confirm
@@ -309,6 +317,11 @@ class ActorAdmin(PoleScopedAdmin):
         form = ActorImportForm(request.POST or None, request.FILES or None, user=request.user)
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
+            audit_record(
+                action=AuditEvent.Action.IMPORT,
+                request=request,
+                what=f"{upload.name[:200]} → {form.cleaned_data['pole']}",
+            )
             job = services.import_job_create(
                 pole=form.cleaned_data["pole"],
                 user=request.user,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import logging
+import math
 import re
 import time
 from collections.abc import Iterable
@@ -275,7 +276,11 @@ def _column_map(header: list[str]) -> dict[str, int]:
 
 
 def _parse_float(value: str) -> float:
-    return float(value.replace(",", ".").replace(" ", ""))
+    """A decimal number; "nan" and "inf", which Python reads but no coordinate is, are refused."""
+    number = float(value.replace(",", ".").replace(" ", ""))
+    if not math.isfinite(number):
+        raise ValueError(value)
+    return number
 
 
 def _parse_date(value: str) -> date:

@@ -25,6 +25,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.audit import audit_record
+from accounts.models import AuditEvent
 from ess_portal.admin import PoleScopedAdmin, csv_response
 from ess_portal.forms import LocatedAdminForm
 from poles.models import is_regional
@@ -290,6 +292,9 @@ class RegistrationAdmin(PoleScopedAdmin):
             gettext("Attended"),
         ]
         attended = {True: gettext("yes"), False: gettext("no"), None: ""}
+        audit_record(
+            action=AuditEvent.Action.EXPORT, request=request, what=f"inscriptions.csv ({queryset.count()})"
+        )
         rows = (
             [
                 r.full_name,
@@ -371,6 +376,11 @@ class RegistrationAdmin(PoleScopedAdmin):
             email = form.cleaned_data["email"]
             if form.cleaned_data["action"] == "export":
                 data = personal_data.personal_data_export(email=email)
+                audit_record(
+                    action=AuditEvent.Action.EXPORT,
+                    request=request,
+                    what=f"donnees-personnelles.json ({email})",
+                )
                 response = HttpResponse(
                     json.dumps(data, ensure_ascii=False, indent=2),
                     content_type="application/json; charset=utf-8",

@@ -49,6 +49,7 @@ from django.urls import URLPattern, URLResolver, reverse
 from django.urls.resolvers import RegexPattern, RoutePattern
 from django.utils import timezone
 
+from accounts.models import AccountEmail, AuditEvent, Invitation
 from actors.models import Actor, ImportJob, Sector
 from ess_portal.admin import PoleScopedAdmin
 from events.models import EmailRecord, Event, Registration, Workshop
@@ -64,7 +65,7 @@ BRAVO = "bravo"
 #: Models whose admin is not pole-scoped on purpose. Reference data: everyone may read it, none of it
 #: is a pole's. Accounts: who may log in, and their login attempts: the regional team's only.
 REFERENCE_DATA = {Commune, Epci, Partner, Sector}
-ACCOUNTS = {User, Group, AccessAttempt, AccessLog, AccessFailureLog}
+ACCOUNTS = {User, Group, AccessAttempt, AccessLog, AccessFailureLog, Invitation, AccountEmail, AuditEvent}
 
 #: Field values that are secrets or personal data wherever they appear.
 SECRET_FIELDS = {"token", "email", "password", "username", "proposer_email", "proposer_name"}
@@ -73,7 +74,13 @@ SECRET_FIELDS = {"token", "email", "password", "username", "proposer_email", "pr
 ACTION_CONFIRMATIONS = {"index": "0", "post": "yes", "apply": "1", "message": "Refus par le pôle A."}
 
 #: Rows that change on every login, whatever the page.
-VOLATILE_MODELS = {"sessions.session", "axes.accesslog"}
+VOLATILE_MODELS = {
+    "sessions.session",
+    "axes.accesslog",
+    "accounts.auditevent",
+    "accounts.backofficesession",
+    "otp_totp.totpdevice",
+}
 VOLATILE_FIELDS = {"last_login"}
 
 #: What the walk types into an empty password field.
@@ -228,6 +235,16 @@ def world(db) -> World:
     theirs += [_log(coordinator_b, obj) for obj in theirs if isinstance(obj, Actor | Event | Workshop)]
     theirs.append(_log(superuser, pole_b))
     theirs += _login_attempts("coord-bravo") + _login_attempts("zulu-superuser")
+    # Accounts: an invitation to pole B, an account email and audit entries of B's coordinator.
+    invitation = factories.InvitationFactory(
+        user=factories.UserFactory(username="invitee-bravo", password=None), email="invitee@bravo.example"
+    )
+    invitation.poles.add(pole_b)
+    theirs += [
+        invitation,
+        factories.AccountEmailFactory(user=coordinator_b),
+        factories.AuditEventFactory(user=coordinator_b, username="coord-bravo", what="inscriptions.csv (3)"),
+    ]
     theirs += [
         *Registration.objects.filter(event__pole=pole_b),
         *EmailRecord.objects.filter(registration__event__pole=pole_b),

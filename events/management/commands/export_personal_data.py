@@ -4,6 +4,8 @@ import json
 
 from django.core.management.base import BaseCommand
 
+from accounts.audit import audit_record
+from accounts.models import AuditEvent
 from events import personal_data
 
 
@@ -18,4 +20,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, email, **options):
         data = personal_data.personal_data_export(email=email)
+        audit_record(
+            action=AuditEvent.Action.EXPORT, username="manage.py", what=f"export_personal_data ({email})"
+        )
         self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
