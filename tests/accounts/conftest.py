@@ -4,16 +4,11 @@ import re
 
 import pytest
 
-from poles.management.commands.setup_roles import roles_setup
 from tests import factories
+from tests.backoffice.conftest import regional, regional_client, roles  # noqa: F401  (shared fixtures)
 
 PASSWORD = "correct horse battery staple"
 NEW_PASSWORD = "Un-mot-de-passe-tout-neuf-2031"
-
-
-@pytest.fixture
-def roles(db):
-    roles_setup()
 
 
 @pytest.fixture
@@ -22,19 +17,8 @@ def pole(db):
 
 
 @pytest.fixture
-def coordinator(roles, pole):
+def coordinator(roles, pole):  # noqa: F811  (roles: the shared fixture)
     return factories.make_coordinator(pole, username="coord-a")
-
-
-@pytest.fixture
-def regional(roles):
-    return factories.make_regional(username="region")
-
-
-@pytest.fixture
-def regional_client(client, regional):
-    client.force_login(regional)
-    return client
 
 
 def link_in(message, path_start: str) -> str:

@@ -430,3 +430,12 @@ def test_whatever_a_cell_holds_the_preview_refuses_it_or_the_import_writes_it(
 
 class _RollBack(Exception):
     """Undo one example's writes (the test's own transaction spans every example)."""
+
+
+@pytest.mark.parametrize("value", ["nan", "NAN", "inf", "-Infinity"])
+def test_a_coordinate_that_is_not_a_number_is_refused_in_the_preview(
+    pole_a, coordinator, redon, sector, value
+):
+    preview = run(pole_a, coordinator, csv_text(valid_row(latitude=value, longitude="-2.08")), dry_run=True)
+    assert not preview.ok
+    assert "degrés décimaux" in " ".join(preview.rows[0].errors)
