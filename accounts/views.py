@@ -21,6 +21,7 @@ from django.contrib import messages
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model
 from django.contrib.auth import login as auth_login
+from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
@@ -76,9 +77,11 @@ def _next_url(request, default=None) -> str:
 def login(request):
     """The admin's login page (``admin:login``): the password step."""
     if request.method == "GET" and request.user.is_authenticated and request.user.is_staff:
-        if otp_required(request.user) and not request.user.is_verified():
+        if not otp_required(request.user) or request.user.is_verified():
+            return HttpResponseRedirect(_next_url(request))
+        if not user_has_device(request.user):
             return redirect("accounts:two_factor")
-        return HttpResponseRedirect(_next_url(request))
+        auth_logout(request)  # enrolled meanwhile (in another session): log in again, with the code
     form = AdminAuthenticationForm(request, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.get_user()
@@ -183,7 +186,8 @@ def two_factor(request):
     confirmed = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     context = _admin_context(request, title=_("Two-factor authentication"), required=otp_required(user))
     if confirmed is not None:
-        if not user.is_verified():  # a device, but this session never gave its code
+        if not user.is_verified():  # enrolled in another session: this one never gave a code
+            auth_logout(request)
             return redirect("admin:login")
         if request.method == "POST" and request.POST.get("action") == "recovery":
             context["codes"] = _new_recovery_codes(user)

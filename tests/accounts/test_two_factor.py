@@ -127,3 +127,12 @@ def test_a_right_password_does_not_reset_the_count_of_wrong_codes(client, region
 
 def test_otp_secrets_are_in_no_admin_page(regional_client):
     assert regional_client.get("/admin/otp_totp/totpdevice/").status_code == HTTPStatus.NOT_FOUND
+
+
+def test_a_session_left_unverified_while_the_account_enrolled_elsewhere_logs_in_again(client, regional):
+    password_step(client, regional)  # must enrol: logged in, nothing reachable but the enrolment
+    factories.totp_device(regional)  # …which another session of the account completed
+    response = client.get(reverse("accounts:two_factor"))
+    assert response["Location"] == reverse("admin:login")
+    assert not logged_in(client)
+    assert client.get(reverse("admin:login")).status_code == HTTPStatus.OK
