@@ -21,7 +21,9 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from actors.services import csv_format, exports, import_jobs, proposals, publication
+from core.audit import audit_record
 from core.csv_export import csv_response
+from core.models import AuditEvent
 from poles.admin_scoping import PoleScopedAdmin, allowed_pole_ids
 from poles.models import Commune, Pole
 
@@ -310,7 +312,13 @@ class ActorAdmin(PoleScopedAdmin):
 
     @admin.action(description=_("Export the selected organisations (CSV)"), permissions=["view"])
     def export_csv(self, request, queryset):
-        rows = exports.actors_export_rows(self._editable(request, queryset))
+        queryset = self._editable(request, queryset)
+        audit_record(
+            action=AuditEvent.Action.EXPORT,
+            request=request,
+            what=f"organisations.csv ({queryset.count()})",
+        )
+        rows = exports.actors_export_rows(queryset)
         return csv_response("organisations.csv", csv_format.EXPORT_COLUMNS, rows)
 
     # ---------------------------------------------------------------- CSV import: upload, preview, confirm
@@ -342,6 +350,11 @@ class ActorAdmin(PoleScopedAdmin):
         form = ActorImportForm(request.POST or None, request.FILES or None, user=request.user)
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
+            audit_record(
+                action=AuditEvent.Action.IMPORT,
+                request=request,
+                what=f"{upload.name[:200]} → {form.cleaned_data['pole']}",
+            )
             job = import_jobs.import_job_create(
                 pole=form.cleaned_data["pole"],
                 user=request.user,

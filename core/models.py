@@ -1,7 +1,9 @@
-"""Abstract building blocks shared by the apps' models."""
+"""Abstract building blocks shared by the apps' models, and the audit log every app writes to."""
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -54,3 +56,37 @@ class Located(models.Model):
     @property
     def has_position(self) -> bool:
         return self.latitude is not None and self.longitude is not None
+
+
+class AuditEvent(models.Model):
+    """Who did what with personal data, and when: back-office logins (success and failure) and every
+    export of registrations or personal data. Written by ``core.audit``, read by the regional team."""
+
+    class Action(models.TextChoices):
+        LOGIN = "login", _("Login")
+        LOGIN_FAILED = "login_failed", _("Failed login")
+        CODE_FAILED = "code_failed", _("Wrong second-factor code")
+        EXPORT = "export", _("Export")
+        IMPORT = "import", _("Import file")
+
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    username = models.CharField(_("user name"), max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=16, choices=Action.choices)
+    what = models.CharField(_("what"), max_length=300, blank=True)
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("audit log entry")
+        verbose_name_plural = _("audit log")
+        ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.get_action_display()}"

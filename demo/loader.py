@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from accounts.services import invitation_create
 from actors.models import Actor, Sector
 from actors.services.reference import sectors_seed
 from demo.data.accounts import ACCOUNT_DOMAIN, ADMIN_USERNAME, COORDINATORS, PASSWORD_ALPHABET, DemoAccount
@@ -328,6 +329,27 @@ def _load_accounts(report: DemoReport, poles: dict[str, Pole]) -> None:
             pole.coordinators.add(user)
         report.accounts.append(DemoAccount(username, role, password))
         report.count("accounts", 1)
+    _load_invitation(report, poles)
+
+
+#: The demo's pending invitation: a coordinator invited to a pole that has none yet.
+INVITED_EMAIL = f"nouvelle.coordinatrice@{ACCOUNT_DOMAIN}"
+
+
+def _load_invitation(report: DemoReport, poles: dict[str, Pole]) -> None:
+    """One invitation waiting for its password (its email goes through the outbox, to the console with
+    ``make run``), for the first pole left without a coordinator; the others show on the dashboard."""
+    User = get_user_model()
+    if User.objects.filter(email__iexact=INVITED_EMAIL).exists():
+        return
+    orphan = next((pole for pole in poles.values() if not pole.coordinators.exists()), None)
+    admin = User.objects.filter(username=ADMIN_USERNAME).first()
+    if orphan is None:
+        return
+    invitation_create(
+        email=INVITED_EMAIL, first_name="Nina", last_name="Le Goff", poles=[orphan], invited_by=admin
+    )
+    report.count("invitations", 1)
 
 
 def demo_load(*, now: datetime | None = None) -> DemoReport:

@@ -78,11 +78,15 @@ INSTALLED_APPS = [
     "leaflet",
     "django_filters",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "core",
     "poles",
     "actors",
     "events",
     "reports",
+    "accounts",
     "demo",
     "ess_portal",
 ]
@@ -101,6 +105,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.BackOfficeSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -225,6 +231,20 @@ PASSWORD_HASHERS = (
     ]
 )
 
+# Back-office accounts (accounts app). A second factor (TOTP, django-otp) is required of the regional
+# team and superusers, and of coordinators when OTP_REQUIRED_FOR_COORDINATORS is on (production's default).
+OTP_REQUIRED_FOR_COORDINATORS = env.bool("OTP_REQUIRED_FOR_COORDINATORS", default=not DEBUG)
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="ESS Bretagne")
+# A back-office session ends after this many seconds without a request (public sessions are unaffected).
+ADMIN_IDLE_SECONDS = env.int("ADMIN_IDLE_SECONDS", default=2 * 3600)
+# Days an invitation's link works; seconds a password-reset link works (Django's PASSWORD_RESET_TIMEOUT).
+INVITATION_DAYS = env.int("INVITATION_DAYS", default=7)
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_SECONDS", default=3600)
+# "Mot de passe oublié ?" requests per client address (django-ratelimit rate).
+PASSWORD_RESET_RATE = env.str("PASSWORD_RESET_RATE", default="5/h")
+# Days the audit log (back-office logins, exports of personal data) is kept.
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=365)
+
 # Login protection (django-axes): lock a user name and address after repeated failures, for a while.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
@@ -298,6 +318,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = env.str(
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "ess_portal.heartbeat", "schedule": env.float("HEARTBEAT_SECONDS", default=60.0)},
     "send-due-emails": {"task": "events.send_due_emails", "schedule": 120.0},
+    "send-due-account-emails": {"task": "accounts.send_due_emails", "schedule": 60.0},
     "purge-personal-data": {"task": "events.purge_personal_data", "schedule": crontab(hour=3, minute=17)},
     # CSV imports left waiting (broker down at upload) or abandoned by a dead worker go to the worker again.
     "requeue-import-jobs": {"task": "actors.requeue_import_jobs", "schedule": 60.0},
@@ -320,6 +341,24 @@ REGISTRATION_RETENTION_DAYS = env.int("REGISTRATION_RETENTION_DAYS", default=365
 LOGIN_RECORDS_RETENTION_DAYS = env.int("LOGIN_RECORDS_RETENTION_DAYS", default=90)
 REGISTRATION_RATE = env.str("REGISTRATION_RATE", default="10/h")
 REGISTRATION_PRIVACY_CONTACT = env.str("REGISTRATION_PRIVACY_CONTACT", default="dpo@ess-bretagne.invalid")
+
+# The legal notice (/mentions-legales/) and the accessibility statement (/accessibilite/).
+LEGAL_PUBLISHER = env.str(
+    "LEGAL_PUBLISHER", default="Réseau des pôles ESS de Bretagne (association loi 1901)"
+)
+LEGAL_PUBLISHER_ADDRESS = env.str("LEGAL_PUBLISHER_ADDRESS", default="Adresse du siège à renseigner")
+LEGAL_PUBLISHER_ID = env.str("LEGAL_PUBLISHER_ID", default="")
+LEGAL_DIRECTOR = env.str("LEGAL_DIRECTOR", default="Le ou la présidente de l’association")
+LEGAL_HOST = env.str("LEGAL_HOST", default="Hébergeur à renseigner (nom, adresse, téléphone)")
+LEGAL_CONTACT_EMAIL = env.str("LEGAL_CONTACT_EMAIL", default="contact@ess-bretagne.invalid")
+ACCESSIBILITY_STATUS = env.str("ACCESSIBILITY_STATUS", default="partial")
+if ACCESSIBILITY_STATUS not in ("non", "partial", "full"):
+    _fail(f"ACCESSIBILITY_STATUS is malformed ({ACCESSIBILITY_STATUS!r}): expected non, partial or full.")
+ACCESSIBILITY_AUDIT_DATE = env.str("ACCESSIBILITY_AUDIT_DATE", default="")
+if ACCESSIBILITY_AUDIT_DATE and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", ACCESSIBILITY_AUDIT_DATE):
+    _fail(f"ACCESSIBILITY_AUDIT_DATE is malformed ({ACCESSIBILITY_AUDIT_DATE!r}): expected YYYY-MM-DD.")
+ACCESSIBILITY_AUDIT_METHOD = env.str("ACCESSIBILITY_AUDIT_METHOD", default="")
+ACCESSIBILITY_CONTACT_EMAIL = env.str("ACCESSIBILITY_CONTACT_EMAIL", default="")
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_FAIL_OPEN = env.bool("RATELIMIT_FAIL_OPEN", default=True)
 RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)

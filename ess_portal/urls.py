@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
+from accounts import urls as accounts_urls
 from core.public_cache import cache_public_page
 
 from . import views
@@ -29,6 +30,11 @@ urlpatterns = [
         name="sitemap",
     ),
     path("robots.txt", views.robots_txt, name="robots"),
+    # The account pages (the admin's login with its second factor, invitations, password reset) come
+    # before the admin site, whose login page they replace.
+    *accounts_urls.root_urlpatterns,
+    path("", include(accounts_urls)),
+    path("", include(accounts_urls.legal_urlpatterns)),
     path("admin/", admin.site.urls),
     path("", include("poles.urls")),
     path("", include("actors.urls")),

@@ -25,8 +25,10 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from core.audit import audit_record
 from core.csv_export import csv_response
 from core.forms import LocatedAdminForm
+from core.models import AuditEvent
 from events.services import changes as event_changes
 from events.services import registrations
 from poles.admin_scoping import PoleScopedAdmin
@@ -337,6 +339,9 @@ class RegistrationAdmin(PoleScopedAdmin):
             gettext("Attended"),
         ]
         attended = {True: gettext("yes"), False: gettext("no"), None: ""}
+        audit_record(
+            action=AuditEvent.Action.EXPORT, request=request, what=f"inscriptions.csv ({queryset.count()})"
+        )
         rows = (
             [
                 r.full_name,
@@ -425,6 +430,11 @@ class RegistrationAdmin(PoleScopedAdmin):
             email = form.cleaned_data["email"]
             if form.cleaned_data["action"] == "export":
                 data = personal_data.personal_data_export(email=email)
+                audit_record(
+                    action=AuditEvent.Action.EXPORT,
+                    request=request,
+                    what=f"donnees-personnelles.json ({email})",
+                )
                 response = HttpResponse(
                     json.dumps(data, ensure_ascii=False, indent=2),
                     content_type="application/json; charset=utf-8",

@@ -4,16 +4,22 @@ scripts/check-production.sh runs it in CI against the processes of the image sta
 It fetches the home page and one of its hashed static files, waits until /sante/ reports a fresh beat,
 registers on an open event's page as a browser does (the form's CSRF token and cookie, Origin and
 Referer), waits for the emailed link in a maildir, opens it, confirms, waits for the confirmation
-email, and logs in to the back office. It stops at the first failure, saying what went wrong. Standard library only.
+email, and logs in to the back office: the first login enrols a TOTP authenticator (the production
+profile requires a second factor), the second one gives the password and then a fresh code. It stops at
+the first failure, saying what went wrong. Standard library only (the TOTP codes are RFC 6238's).
 """
 
 import argparse
+import base64
 import email.policy
+import hashlib
+import hmac
 import json
 import mailbox
 import re
 import secrets
 import ssl
+import struct
 import sys
 import time
 import urllib.error
@@ -26,6 +32,8 @@ HASHED_STATIC = re.compile(r'(?:href|src)="(/static/[^"]+\.[0-9a-f]{12}\.(?:css|
 EVENT_LINK = re.compile(r'href="(/evenements/(?!archives/)[\w-]+/)"')
 REGISTRATION_FORM = re.compile(r'<form[^>]*action="(/evenements/[\w-]+/inscription/)"(.*?)</form>', re.S)
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+TOTP_SECRET = re.compile(r'id="totp-secret">([A-Z2-7 ]+)<')
+RECOVERY_CODE = re.compile(r"<li><code>(\w+)</code></li>")
 
 
 STARTED = time.monotonic()
@@ -202,16 +210,59 @@ def confirm(visitor: Visitor, maildir: str, address: str, mail_wait: float) -> N
     ok(f"confirmed from the emailed link; confirmation emailed ({confirmed['Subject'].strip()})")
 
 
-def log_in_to_the_back_office(visitor: Visitor, username: str, password: str) -> None:
+def totp(secret: str, at: float) -> str:
+    """The 6-digit code of an authenticator app holding ``secret`` (base32) at time ``at`` (RFC 6238)."""
+    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+    digest = hmac.new(key, struct.pack(">Q", int(at) // 30), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    return f"{(struct.unpack('>I', digest[offset : offset + 4])[0] & 0x7FFFFFFF) % 1_000_000:06d}"
+
+
+def password_step(visitor: Visitor, username: str, password: str) -> str:
     page = visitor.page("/admin/login/?next=/admin/")
     token = CSRF_INPUT.search(page).group(1)
     fields = {"csrfmiddlewaretoken": token, "username": username, "password": password, "next": "/admin/"}
-    location = visitor.post_form("/admin/login/?next=/admin/", "/admin/login/?next=/admin/", fields)
+    return visitor.post_form("/admin/login/?next=/admin/", "/admin/login/?next=/admin/", fields)
+
+
+def log_in_to_the_back_office(visitor: Visitor, username: str, password: str) -> None:
+    location = password_step(visitor, username, password)
+    if not location.endswith("/admin/deux-facteurs/"):
+        raise Failure(f"the first login redirected to {location}, expected the two-factor enrolment")
+    if visitor.request("/admin/")[0] != 302:
+        raise Failure("/admin/ opened before the second factor was set up")
+    page = visitor.page("/admin/deux-facteurs/")
+    secret = TOTP_SECRET.search(page)
+    if not secret or 'src="data:image/svg+xml' not in page:
+        raise Failure("the enrolment page shows no QR code or no secret key")
+    secret = secret.group(1).replace(" ", "")
+    enrolled_at = time.time()
+    fields = {"csrfmiddlewaretoken": CSRF_INPUT.search(page).group(1), "code": totp(secret, enrolled_at)}
+    headers = {"Origin": visitor.site, "Referer": visitor.site + "/admin/deux-facteurs/"}
+    status, _headers, body = visitor.request("/admin/deux-facteurs/", fields, headers)
+    codes = RECOVERY_CODE.findall(body.decode())
+    if status != 200 or len(codes) != 10:
+        raise Failure(f"confirming the TOTP code answered {status} with {len(codes)} recovery codes")
+    if 'id="logout-form"' not in visitor.page("/admin/"):
+        raise Failure("/admin/ does not show a logged-in back office after the enrolment")
+    ok(f"first login as {username}: TOTP enrolled (QR code, secret), 10 recovery codes shown")
+
+    page = visitor.page("/admin/")
+    token = CSRF_INPUT.search(page).group(1)
+    headers = {"Origin": visitor.site, "Referer": visitor.site + "/admin/"}
+    visitor.request("/admin/logout/", {"csrfmiddlewaretoken": token}, headers)
+    location = password_step(visitor, username, password)
+    if not location.endswith("/admin/connexion/code/"):
+        raise Failure(f"the password redirected to {location}, expected the code step")
+    page = visitor.page("/admin/connexion/code/")
+    # Each code logs in once: the next time step's code (accepted within the drift of one step).
+    fields = {"csrfmiddlewaretoken": CSRF_INPUT.search(page).group(1), "code": totp(secret, enrolled_at + 30)}
+    location = visitor.post_form("/admin/connexion/code/", "/admin/connexion/code/", fields)
     if not location.endswith("/admin/"):
-        raise Failure(f"logging in redirected to {location}, expected /admin/")
+        raise Failure(f"the code step redirected to {location}, expected /admin/")
     if 'id="logout-form"' not in visitor.page("/admin/"):
         raise Failure("/admin/ does not show a logged-in back office")
-    ok(f"logged in to the back office as {username} (secure cookies, CSRF)")
+    ok(f"logged in to the back office as {username}: password, then a TOTP code (secure cookies, CSRF)")
 
 
 def main() -> int:

@@ -56,6 +56,33 @@ def _clear_cache():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _force_login_passes_the_second_factor(monkeypatch):
+    """``client.force_login(user)`` stands for a complete login, second factor included: an account that
+    must use one gets a confirmed TOTP device and a session verified by it, as the code step leaves it.
+    The login itself, with its two steps, is tested through the real pages (tests/accounts)."""
+    from django.test.client import ClientMixin
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from accounts.policy import otp_required
+
+    original = ClientMixin._login
+
+    def _login(self, user, backend=None):
+        original(self, user, backend)
+        if otp_required(user):
+            from django_otp.plugins.otp_totp.models import TOTPDevice
+
+            device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or factories.totp_device(
+                user
+            )
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+    monkeypatch.setattr(ClientMixin, "_login", _login)
+
+
 @pytest.fixture
 def places(db):
     """Real communes (their INSEE codes have outlines in the contours file): three neighbours of the

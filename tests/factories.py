@@ -168,3 +168,49 @@ def make_regional(username=None):
     group, _ = Group.objects.get_or_create(name=REGIONAL_GROUP)
     user.groups.add(group)
     return user
+
+
+def totp_device(user, *, name="Téléphone"):
+    """A confirmed TOTP device of ``user`` (what enrolment leaves), to log in with its codes."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.create(user=user, name=name, confirmed=True)
+
+
+def totp_code(device, *, at=None) -> str:
+    """The code ``device``'s authenticator app shows now (or at ``at``, seconds since the epoch)."""
+    import time
+
+    from django_otp.oath import TOTP
+
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = at if at is not None else time.time()
+    return f"{totp.token():0{device.digits}d}"
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    """An invitation waiting for its password (the account has none yet)."""
+
+    class Meta:
+        model = "accounts.Invitation"
+        skip_postgeneration_save = True
+
+    user = factory.SubFactory(UserFactory, password=factory.django.Password(None))
+    email = factory.LazyAttribute(lambda o: o.user.email)
+    expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=7))
+
+
+class AccountEmailFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "accounts.AccountEmail"
+
+    user = factory.SubFactory(UserFactory)
+    kind = "password_reset"
+
+
+class AuditEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "core.AuditEvent"
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    action = "login"

@@ -7,7 +7,8 @@ import logging
 import secrets
 import smtplib
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
@@ -124,21 +125,23 @@ def _with_reconnect(operation, *args, **kwargs):
             time.sleep(pause)
 
 
-def _claim(*, now: datetime, ids: Iterable[int] | None, limit: int, token: str) -> list[int]:
+def _claim(
+    *, now: datetime, ids: Iterable[int] | None, limit: int, token: str, model: type = EmailRecord
+) -> list[int]:
     """Reserve due rows for this sender: lock them (skipping rows another sender holds), give them this
     sender's ``token`` and push their ``due_at`` past the lease, then release the locks by committing.
 
     A row this sender has not reached when its lease lapses may be claimed by another sender, with
     another token; :func:`_take` then leaves it to that one."""
     with transaction.atomic():
-        rows = EmailRecord.objects.due(now).order_by("due_at", "pk")
+        rows = model.objects.due(now).order_by("due_at", "pk")
         if ids is not None:
             rows = rows.filter(pk__in=list(ids))
         skip_locked = connection.features.has_select_for_update_skip_locked
         rows = rows.select_for_update(skip_locked=skip_locked) if skip_locked else rows.select_for_update()
         claimed = list(rows.values_list("pk", flat=True)[:limit])
         if claimed:
-            EmailRecord.objects.filter(pk__in=claimed).update(due_at=_lease_end(now), claim_token=token)
+            model.objects.filter(pk__in=claimed).update(due_at=_lease_end(now), claim_token=token)
     return claimed
 
 
@@ -146,9 +149,11 @@ def _take(record: EmailRecord, *, token: str, now: datetime) -> bool:
     """The check just before sending one email: it is still pending and still this sender's. Renews the
     lease for this one email and counts the attempt; False leaves it alone (another sender took it
     after this sender's claim lapsed, or it was cancelled meanwhile)."""
-    taken = EmailRecord.objects.filter(
-        pk=record.pk, claim_token=token, status=EmailRecord.Status.PENDING
-    ).update(due_at=_lease_end(now), attempts=F("attempts") + 1)
+    taken = (
+        type(record)
+        .objects.filter(pk=record.pk, claim_token=token, status=EmailRecord.Status.PENDING)
+        .update(due_at=_lease_end(now), attempts=F("attempts") + 1)
+    )
     if taken:
         record.attempts += 1
     return bool(taken)
@@ -243,7 +248,7 @@ def _record_failure(record: EmailRecord, exc: BaseException, *, token: str, now:
     cause = exc.__cause__ if isinstance(exc, SmtpUnavailable) else exc
     reason = _failure_reason(cause)
     reply = None if isinstance(exc, SmtpUnavailable) else _smtp_reply(exc)
-    rows = EmailRecord.objects.filter(pk=record.pk, claim_token=token, status=EmailRecord.Status.PENDING)
+    rows = type(record).objects.filter(pk=record.pk, claim_token=token, status=EmailRecord.Status.PENDING)
     if (reply and 500 <= reply[0] < 600) or record.attempts >= MAX_ATTEMPTS:
         logger.warning(
             "Email %s (%s) failed after %d attempt(s): %s", record.pk, record.kind, record.attempts, reason
@@ -255,13 +260,13 @@ def _record_failure(record: EmailRecord, exc: BaseException, *, token: str, now:
 
 
 def _mark_sent(record: EmailRecord) -> None:
-    EmailRecord.objects.filter(pk=record.pk).update(
+    type(record).objects.filter(pk=record.pk).update(
         status=EmailRecord.Status.SENT, sent_at=timezone.now(), last_error=""
     )
 
 
 def _set_status(record: EmailRecord, status: str, *, token: str) -> None:
-    EmailRecord.objects.filter(pk=record.pk, claim_token=token, status=EmailRecord.Status.PENDING).update(
+    type(record).objects.filter(pk=record.pk, claim_token=token, status=EmailRecord.Status.PENDING).update(
         status=status
     )
 
@@ -288,24 +293,52 @@ def emails_send(*, ids: Iterable[int] | None = None, now: datetime | None = None
     return _send_batch(ids=ids, now=now or timezone.now())[1]
 
 
+@dataclass(frozen=True)
+class Outbox:
+    """One outbox table and its rules, for the shared sender (:func:`outbox_send_batch`).
+
+    ``model`` has the columns of :class:`~events.models.EmailRecord`'s sending (``status``, ``due_at``,
+    ``attempts``, ``last_error``, ``claim_token``, ``sent_at``) with the same status values and a
+    ``due(now)`` queryset method; ``load`` reads claimed rows, ``still_wanted`` says whether a row should
+    still go out (None) or which status to give it instead, ``build_message`` renders it.
+    """
+
+    model: type
+    load: Callable[[list[int]], list]
+    still_wanted: Callable[[object, datetime], str | None]
+    build_message: Callable[[object], object]
+
+
+def _registration_outbox() -> Outbox:
+    return Outbox(model=EmailRecord, load=_load, still_wanted=_still_wanted, build_message=build_message)
+
+
 def _send_batch(*, ids: Iterable[int] | None, now: datetime) -> tuple[int, int]:
-    """Claim one batch and send it; returns (rows claimed, emails sent)."""
+    """Claim one batch of the registrations' outbox and send it; returns (rows claimed, emails sent)."""
+    return outbox_send_batch(_registration_outbox(), ids=ids, now=now)
+
+
+def outbox_send_batch(outbox: Outbox, *, ids: Iterable[int] | None, now: datetime) -> tuple[int, int]:
+    """Claim one batch of ``outbox``'s due rows (only ``ids`` when given) and send it over one SMTP
+    connection, with every rule of this module's docstring; returns (rows claimed, emails sent)."""
     token = secrets.token_hex(8)
-    claimed = _with_reconnect(_claim, now=now, ids=ids, limit=SEND_BATCH_SIZE, token=token)
+    claimed = _with_reconnect(
+        _claim, now=now, ids=ids, limit=SEND_BATCH_SIZE, token=token, model=outbox.model
+    )
     if not claimed:
         return 0, 0
     sent = 0
     session = _SmtpSession()
     try:
-        for record in _with_reconnect(_load, claimed):
-            outcome = _still_wanted(record, max(now, timezone.now()))
+        for record in _with_reconnect(outbox.load, claimed):
+            outcome = outbox.still_wanted(record, max(now, timezone.now()))
             if outcome:
                 _with_reconnect(_set_status, record, outcome, token=token)
                 continue
             if not _with_reconnect(_take, record, token=token, now=now):
                 continue
             try:
-                session.send(build_message(record))
+                session.send(outbox.build_message(record))
             except Exception as exc:  # one bad message (SMTP refusal, template error) must not stop the batch
                 _with_reconnect(_record_failure, record, exc, token=token, now=now)
                 continue

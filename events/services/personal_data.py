@@ -37,6 +37,7 @@ from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from actors.models import Actor
+from core.models import AuditEvent
 
 from ..models import EmailRecord, Registration
 from .registrations import registration_cancel
@@ -404,8 +405,47 @@ LOGIN_RECORDS = Place(
 )
 
 
+# --------------------------------------------------------------------------------------------------
+# The audit log (core.AuditEvent): back-office logins and exports of personal data
+
+
+def _find_audit_events(email: str) -> list[QuerySet]:
+    query = Q(what__icontains=email.strip())
+    for username in _usernames(email):
+        query |= Q(username__iexact=username)
+    return [AuditEvent.objects.filter(query).order_by("at", "pk")]
+
+
+def _export_audit_event(row: AuditEvent) -> dict:
+    return _row(row)
+
+
+def _expired_audit_events(now: datetime) -> list[QuerySet]:
+    return [AuditEvent.objects.filter(at__lt=now - timedelta(days=settings.AUDIT_RETENTION_DAYS))]
+
+
+AUDIT_LOG = Place(
+    key="audit_log",
+    label=_("Audit log of the back-office"),
+    holds=_(
+        "Who logged in to the back-office or failed to (the user name typed, the address of the "
+        "computer, the time), and who exported registrations or personal data, when, and which (the "
+        "address of the person whose data was exported): to know who looked at personal data."
+    ),
+    basis=_("The security of personal data (article 32 of the GDPR), a legal obligation (article 6.1.c)."),
+    kept=lambda: (
+        ngettext_lazy("Deleted after %(days)d day.", "Deleted after %(days)d days.", "days")
+        % {"days": settings.AUDIT_RETENTION_DAYS}
+    ),
+    find=_find_audit_events,
+    export=_export_audit_event,
+    erase=_delete,
+    expired=_expired_audit_events,
+)
+
+
 #: Every place a person's data is kept, in the order the privacy page lists them and erasure runs.
-PLACES: tuple[Place, ...] = (REGISTRATIONS, OUTBOX, ADMIN_HISTORY, PROPOSALS, LOGIN_RECORDS)
+PLACES: tuple[Place, ...] = (REGISTRATIONS, OUTBOX, ADMIN_HISTORY, PROPOSALS, LOGIN_RECORDS, AUDIT_LOG)
 
 
 # --------------------------------------------------------------------------------------------------

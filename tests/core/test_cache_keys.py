@@ -51,6 +51,8 @@ CACHED_PAGES = {
     "actors:map": "/carte/",
     "actors:embed": "/integrer/",
     "actors:open_data": "/donnees/",
+    "legal_notice": "/mentions-legales/",
+    "accessibility": "/accessibilite/",
 }
 #: A meaningful value for each parameter some public page reads…
 KNOWN_VALUES = {

@@ -56,3 +56,27 @@ def axe_violations(page, tags=("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")) -> l
     page.evaluate(AXE_JS.read_text())
     result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", list(tags))
     return result["violations"]
+
+
+def admin_login(page, live_server, user, password="correct horse battery staple"):
+    """Log in to the back office through its pages, as a person does: the password, then, for an
+    account that must use a second factor, the code its authenticator app shows (the device is made
+    for the account if it has none, as its enrolment would have)."""
+    from playwright.sync_api import expect
+
+    from accounts.policy import otp_required
+    from tests import factories
+
+    device = None
+    if otp_required(user):
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or factories.totp_device(user)
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", password)
+    page.locator("input[type=submit]").click()
+    if device is not None:
+        page.fill("#id_code", factories.totp_code(device))
+        page.locator("#code-form input[type=submit]").click()
+    expect(page.locator("#user-tools")).to_be_visible()

@@ -15,7 +15,7 @@ from actors.models import LegalForm
 from ess_portal.management.commands.setup_roles import roles_setup
 from events.models import Registration
 from tests import factories
-from tests.e2e.conftest import axe_violations
+from tests.e2e.conftest import admin_login, axe_violations
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -114,11 +114,7 @@ def assert_fields_announce_their_errors(page):
 
 
 def login(page, live_server, user):
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.locator("input[type=submit]").click()
-    expect(page.locator("#user-tools")).to_be_visible()
+    admin_login(page, live_server, user, PASSWORD)
 
 
 # ------------------------------------------------------------------------------------------------ axe

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from actors.models import Actor
 from poles.models import Pole
 from tests import factories
-from tests.e2e.conftest import axe_violations
+from tests.e2e.conftest import admin_login, axe_violations
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -35,11 +35,7 @@ def data(db, places):
 
 
 def login(page, live_server, user):
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.locator("input[type=submit]").click()
-    expect(page.locator("#user-tools")).to_be_visible()
+    admin_login(page, live_server, user, PASSWORD)
 
 
 def test_the_regional_team_sets_a_territory_and_its_derived_outline_shows_read_only_and_in_public(

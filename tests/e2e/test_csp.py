@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests import factories
+from tests.e2e.conftest import admin_login
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -171,10 +172,7 @@ def test_admin_login_and_map_widgets_run_without_any_policy_violation(watched_pa
     page = watched_page
     page.goto(f"{live_server.url}/admin/login/")
     assert_clean(page)
-    page.fill("#id_username", site["superuser"].username)
-    page.fill("#id_password", PASSWORD)
-    page.locator("input[type=submit]").click()
-    expect(page.locator("#user-tools")).to_be_visible()
+    admin_login(page, live_server, site["superuser"], PASSWORD)
     assert_clean(page)
 
     page.goto(f"{live_server.url}/admin/poles/pole/{site['pole'].pk}/change/")

@@ -17,6 +17,7 @@ from django.utils import timezone
 from markupsafe import escape
 
 from actors.models import Actor
+from core.models import AuditEvent
 from events.models import EmailRecord, Event, Registration
 from events.services import personal_data
 from events.tasks import purge_personal_data
@@ -121,7 +122,7 @@ def test_an_anonymised_registration_page_is_gone(client):
 NAME = "Zoé Kerhervé"
 EMAIL = "zoe.kerherve@example.org"
 #: The places a person's data is kept (events.services.personal_data.PLACES), as the export names them.
-PLACE_KEYS = ["registrations", "outbox", "admin_history", "proposals", "login_records"]
+PLACE_KEYS = ["registrations", "outbox", "admin_history", "proposals", "login_records", "audit_log"]
 
 
 def rows_mentioning(*needles: str) -> list[str]:
@@ -229,6 +230,7 @@ def test_the_retention_purge_leaves_the_name_and_address_nowhere(person_everywhe
     Actor.objects.update(created_at=long_ago)
     for model in (AccessAttempt, AccessFailureLog, AccessLog):
         model.objects.update(attempt_time=long_ago)
+    AuditEvent.objects.update(at=long_ago)
 
     purge_personal_data.apply()
 

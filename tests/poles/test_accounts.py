@@ -41,12 +41,19 @@ def test_regional_member_cannot_set_the_superusers_password(regional_client, sup
     assert "_auth_user_id" not in client.session, response
 
 
-def test_regional_member_still_sets_a_coordinators_password(regional_client, coordinator):
+def test_nobody_chooses_a_coordinators_password_for_them(regional_client, admin_client, coordinator):
     url = reverse("admin:auth_user_password_change", args=[coordinator.pk])
-    response = regional_client.post(url, _password_form())
-    assert response.status_code == HTTPStatus.FOUND
+    assert regional_client.post(url, _password_form()).status_code == HTTPStatus.FORBIDDEN
+    assert admin_client.post(url, _password_form()).status_code == HTTPStatus.FORBIDDEN
     coordinator.refresh_from_db()
-    assert coordinator.check_password(TAKEN_OVER)
+    assert coordinator.check_password(ORIGINAL)
+
+
+def test_everyone_still_changes_their_own_password_in_the_admin(regional_client, regional):
+    url = reverse("admin:auth_user_password_change", args=[regional.pk])
+    assert regional_client.post(url, _password_form()).status_code == HTTPStatus.FOUND
+    regional.refresh_from_db()
+    assert regional.check_password(TAKEN_OVER)
 
 
 def test_regional_member_sees_but_cannot_change_the_superuser(regional_client, superuser):
@@ -78,7 +85,7 @@ def test_bulk_delete_action_spares_the_superuser(regional_client, superuser):
     assert User.objects.filter(pk__in=[superuser.pk, someone.pk]).count() == 2
 
 
-def test_add_form_cannot_create_a_superuser_or_a_staff_member(regional_client):
+def test_adding_a_user_is_an_invitation_without_any_password(regional_client):
     response = regional_client.post(
         reverse("admin:auth_user_add"),
         {
@@ -92,9 +99,8 @@ def test_add_form_cannot_create_a_superuser_or_a_staff_member(regional_client):
         },
     )
     assert response.status_code == HTTPStatus.FOUND
-    created = User.objects.get(username="nouveau")
-    assert not created.is_superuser
-    assert not created.is_staff
+    assert response["Location"] == reverse("admin:accounts_invitation_add")
+    assert not User.objects.filter(username="nouveau").exists()
 
 
 def test_regional_member_cannot_make_someone_superuser_staff_or_give_them_permissions(regional_client):

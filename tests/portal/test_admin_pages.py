@@ -5,6 +5,7 @@ from http import HTTPStatus
 
 import pytest
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import connection
@@ -17,7 +18,8 @@ from poles.models import COORDINATOR_GROUP, REGIONAL_GROUP
 from tests import factories
 from tests.poles.helpers import pole_form_data, user_form_data
 
-PROJECT_APPS = {"poles", "actors", "events", "auth"}
+User = get_user_model()
+PROJECT_APPS = {"poles", "actors", "events", "auth", "accounts"}
 
 
 def project_model_admins():
@@ -52,6 +54,9 @@ ROW_FACTORIES = {
     "events.emailrecord": _email_record,
     "auth.user": lambda n: factories.UserFactory(),
     "auth.group": lambda n: Group.objects.create(name=f"Groupe {n}"),
+    "accounts.invitation": lambda n: factories.InvitationFactory(),
+    "accounts.accountemail": lambda n: factories.AccountEmailFactory(),
+    "core.auditevent": lambda n: factories.AuditEventFactory(),
 }
 
 
@@ -64,6 +69,9 @@ def test_every_changelist_and_add_page_renders_for_the_superuser(admin_client, s
     request = RequestFactory().get("/")
     request.user = superuser
     add = admin_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add"))
+    if model is User:  # adding an account is inviting someone
+        assert add["Location"] == reverse("admin:accounts_invitation_add")
+        return
     expected = HTTPStatus.OK if model_admin.has_add_permission(request) else HTTPStatus.FORBIDDEN
     assert add.status_code == expected
 

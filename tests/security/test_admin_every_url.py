@@ -49,7 +49,9 @@ from django.urls import URLPattern, URLResolver, reverse
 from django.urls.resolvers import RegexPattern, RoutePattern
 from django.utils import timezone
 
+from accounts.models import AccountEmail, Invitation
 from actors.models import Actor, ImportJob, Sector
+from core.models import AuditEvent
 from ess_portal.management.commands.setup_roles import roles_setup
 from events.models import EmailRecord, Event, EventMessage, Registration, Workshop
 from poles.admin_scoping import PoleScopedAdmin
@@ -65,7 +67,7 @@ BRAVO = "bravo"
 #: Models whose admin is not pole-scoped on purpose. Reference data: everyone may read it, none of it
 #: is a pole's. Accounts: who may log in, and their login attempts: the regional team's only.
 REFERENCE_DATA = {Commune, Epci, Partner, Sector}
-ACCOUNTS = {User, Group, AccessAttempt, AccessLog, AccessFailureLog}
+ACCOUNTS = {User, Group, AccessAttempt, AccessLog, AccessFailureLog, Invitation, AccountEmail, AuditEvent}
 
 #: Field values that are secrets or personal data wherever they appear.
 SECRET_FIELDS = {"token", "email", "password", "username", "proposer_email", "proposer_name"}
@@ -74,7 +76,13 @@ SECRET_FIELDS = {"token", "email", "password", "username", "proposer_email", "pr
 ACTION_CONFIRMATIONS = {"index": "0", "post": "yes", "apply": "1", "message": "Refus par le pôle A."}
 
 #: Rows that change on every login, whatever the page.
-VOLATILE_MODELS = {"sessions.session", "axes.accesslog"}
+VOLATILE_MODELS = {
+    "sessions.session",
+    "axes.accesslog",
+    "core.auditevent",
+    "accounts.backofficesession",
+    "otp_totp.totpdevice",
+}
 VOLATILE_FIELDS = {"last_login"}
 
 #: What the walk types into an empty password field.
@@ -279,6 +287,16 @@ def world(db) -> World:
                 csv=b"Rapport;regional;bravo",
             )
         )
+    # Accounts: an invitation to pole B, an account email and audit entries of B's coordinator.
+    invitation = factories.InvitationFactory(
+        user=factories.UserFactory(username="invitee-bravo", password=None), email="invitee@bravo.example"
+    )
+    invitation.poles.add(pole_b)
+    theirs += [
+        invitation,
+        factories.AccountEmailFactory(user=coordinator_b),
+        factories.AuditEventFactory(user=coordinator_b, username="coord-bravo", what="inscriptions.csv (3)"),
+    ]
     theirs += [
         *Membership.objects.filter(pole=pole_b),
         *Registration.objects.filter(event__pole=pole_b),

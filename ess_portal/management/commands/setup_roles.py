@@ -28,6 +28,9 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         "auth.group": ("view",),
         "axes.accessattempt": ("view", "delete"),
         "axes.accesslog": ("view",),
+        "accounts.invitation": ("view", "add"),
+        "accounts.accountemail": ("view",),
+        "core.auditevent": ("view",),
     },
     COORDINATOR_GROUP: {
         "poles.pole": ("view", "change"),

@@ -4,6 +4,8 @@ import json
 
 from django.core.management.base import BaseCommand
 
+from core.audit import audit_record
+from core.models import AuditEvent
 from events.services import personal_data
 
 
@@ -18,4 +20,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, email, **options):
         data = personal_data.personal_data_export(email=email)
+        audit_record(
+            action=AuditEvent.Action.EXPORT, username="manage.py", what=f"export_personal_data ({email})"
+        )
         self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
