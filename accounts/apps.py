@@ -7,4 +7,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and security")
 
     def ready(self):
-        from . import signals  # noqa: F401  (login records, back-office sessions)
+        from . import (
+            signals,  # noqa: F401  (login records, back-office sessions)
+            tasks,  # noqa: F401 - registers the tasks by name (services publish them by name)
+        )

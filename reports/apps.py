@@ -7,6 +7,6 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Activity reports")
 
     def ready(self):
-        from . import signals
+        from . import signals, tasks  # noqa: F401 - tasks registered by name (services publish them by name)
 
         signals.connect()
