@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import io
 import re
-from pathlib import Path
 from datetime import date
+from pathlib import Path
 
 from django.template.loader import render_to_string
 from django.utils import formats, translation
