@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import re
 from datetime import date
+from pathlib import Path
 
 from django.template.loader import render_to_string
 from django.utils import formats, translation
@@ -81,12 +82,13 @@ def context(report) -> dict:
 
 
 def report_pdf(report) -> bytes:
-    from weasyprint import HTML
+    from weasyprint import CSS, HTML
 
     html = render_to_string("reports/report_pdf.html", context(report))
-    return HTML(string=html, base_url=None).write_pdf()
+    return HTML(string=html, base_url=None).write_pdf(stylesheets=[CSS(filename=str(PDF_CSS))])
 
 
+PDF_CSS = Path(__file__).resolve().parent / "pdf.css"
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 
