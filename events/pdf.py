@@ -32,11 +32,14 @@ def _url_fetcher(url: str, *args, **kwargs):
 
 
 def render_pdf(template: str, context: dict) -> bytes:
-    from weasyprint import HTML
+    """The PDF of ``template`` with the ``static/css/pdf.css`` stylesheet (the CSP's rule of no inline
+    style holds for these templates too)."""
+    from weasyprint import CSS, HTML
 
     with translation.override("fr"):
         html = render_to_string(template, context)
-    return HTML(string=html, base_url="/", url_fetcher=_url_fetcher).write_pdf()
+    stylesheet = CSS(filename=finders.find("css/pdf.css"), url_fetcher=_url_fetcher)
+    return HTML(string=html, base_url="/", url_fetcher=_url_fetcher).write_pdf(stylesheets=[stylesheet])
 
 
 def pdf_response(content: bytes, filename: str) -> HttpResponse:
