@@ -205,6 +205,16 @@ def user_sessions_end(*, user, keep: str | None = None) -> int:
     return len(keys)
 
 
+def user_password_changed(*, user, session_key: str | None) -> int:
+    """``user`` changed their own password in the session ``session_key``: that session stays logged in
+    (recorded again: changing the password gave it a new key) and every other one ends now. Returns the
+    number of sessions ended."""
+    with transaction.atomic():
+        if session_key:
+            user_session_record(user=user, session_key=session_key)
+        return user_sessions_end(user=user, keep=session_key)
+
+
 def user_deactivate(*, user) -> int:
     """Leaving: the account can no longer log in and every live session ends now. Its poles keep their
     data and history (nothing is deleted); returns the number of sessions ended."""
