@@ -79,6 +79,8 @@ def test_the_admin_password_change_ends_every_other_session(coordinator):
     response = here.post(url, change_form())
     assert response.status_code == HTTPStatus.FOUND, response.content
     assert response["Location"] == reverse("admin:password_change_done")
+    done = here.get(response["Location"]).content.decode()
+    assert "L’autre session de votre compte a été fermée" in done
     assert_only_this_session_is_left(coordinator, here, elsewhere)
 
 
