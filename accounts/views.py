@@ -262,7 +262,7 @@ def ending_other_sessions(view):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
-    """ "Forgotten your password?": the same answer whether or not the address has an account; the
+    """ "Forgot your password?": the same answer whether or not the address has an account; the
     email goes through the outbox; rate-limited per client address (``PASSWORD_RESET_RATE``)."""
 
     form_class = QueuedPasswordResetForm
