@@ -24,6 +24,7 @@ from poles.admin_scoping import RegionalOnlyAdmin
 from . import services
 from .forms import InvitationForm
 from .models import AccountEmail, Invitation
+from .views import ending_other_sessions
 
 User = get_user_model()
 
@@ -145,7 +146,7 @@ class AccountUserAdmin(PortalUserAdmin):
     def user_change_password(self, request, id, form_url=""):
         if str(request.user.pk) != str(id):
             raise PermissionDenied
-        return super().user_change_password(request, id, form_url)
+        return ending_other_sessions(super().user_change_password)(request, id, form_url)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

@@ -195,14 +195,25 @@ def user_session_record(*, user, session_key: str) -> None:
 
 
 def user_sessions_end(*, user, keep: str | None = None) -> int:
-    """Delete every session of ``user`` (but ``keep``): whoever holds one is logged out at once."""
+    """Delete every session of ``user`` (but ``keep``): whoever holds one is logged out at once. Returns
+    the number of live sessions ended (a recorded key may be gone already: logged out, or renewed)."""
     rows = BackOfficeSession.objects.filter(user=user)
     if keep:
         rows = rows.exclude(session_key=keep)
     keys = list(rows.values_list("session_key", flat=True))
-    Session.objects.filter(session_key__in=keys).delete()
+    ended, _by_model = Session.objects.filter(session_key__in=keys).delete()
     rows.delete()
-    return len(keys)
+    return ended
+
+
+def user_password_changed(*, user, session_key: str | None) -> int:
+    """``user`` changed their own password in the session ``session_key``: that session stays logged in
+    (recorded again: changing the password gave it a new key) and every other one ends now. Returns the
+    number of sessions ended."""
+    with transaction.atomic():
+        if session_key:
+            user_session_record(user=user, session_key=session_key)
+        return user_sessions_end(user=user, keep=session_key)
 
 
 def user_deactivate(*, user) -> int:

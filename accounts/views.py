@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import time
+from functools import wraps
 from http import HTTPStatus
 
 import segno
@@ -109,7 +110,7 @@ def login(request):
         password_reset_url=reverse("admin_password_reset"),
         site_header=_("ESS Bretagne — administration"),
     )
-    return render(request, "admin/login.html", context)
+    return render(request, "accounts/login.html", context)
 
 
 @sensitive_post_parameters()
@@ -233,8 +234,35 @@ def invitation(request, token):
     return render(request, "accounts/invitation.html", context)
 
 
+def ending_other_sessions(view):
+    """Wraps a page where a person changes their own password (the admin's "Change password", the
+    users' admin own password page): once the password has changed, every other session of the account
+    ends at once, as after a reset; the current one stays logged in."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        user = request.user
+        before = user.password if request.method == "POST" and user.is_authenticated else None
+        response = view(request, *args, **kwargs)
+        if before is not None and User.objects.filter(pk=user.pk).exclude(password=before).exists():
+            ended = services.user_password_changed(user=user, session_key=request.session.session_key)
+            if ended:
+                messages.info(
+                    request,
+                    ngettext(
+                        "Your account's other session was ended: log in there again with the new password.",
+                        "Your account's %(count)d other sessions were ended: log in there again with the new password.",
+                        ended,
+                    )
+                    % {"count": ended},
+                )
+        return response
+
+    return wrapper
+
+
 class PasswordResetView(auth_views.PasswordResetView):
-    """ "Forgotten your password?": the same answer whether or not the address has an account; the
+    """ "Forgot your password?": the same answer whether or not the address has an account; the
     email goes through the outbox; rate-limited per client address (``PASSWORD_RESET_RATE``)."""
 
     form_class = QueuedPasswordResetForm

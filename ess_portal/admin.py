@@ -43,6 +43,8 @@ class PortalAdminSite(admin.AdminSite):
     - "View on site" (``r/<content type>/<id>/``) redirects only to an object its model admin shows the
       user (``get_object`` through the scoped ``get_queryset``, then ``has_view_permission``), and only
       when that admin offers the link (``view_on_site``); anything else answers 404;
+    - a password changed on "Change password" ends every other session of the account
+      (``accounts.views.ending_other_sessions``);
     - the autocomplete refuses reverse relations (:class:`PortalAutocompleteJsonView`);
     - the log entries of the index's "recent actions" (and of any page that lists them) are those of
       objects the user can currently see in the admin: an object moved to another pole since, or of a
@@ -76,6 +78,11 @@ class PortalAdminSite(admin.AdminSite):
         if callable(model_admin.view_on_site):
             return HttpResponseRedirect(model_admin.view_on_site(obj))
         return contenttype_views.shortcut(request, content_type_id, object_id)
+
+    def password_change(self, request, extra_context=None):
+        from accounts.views import ending_other_sessions
+
+        return ending_other_sessions(super().password_change)(request, extra_context)
 
     def autocomplete_view(self, request):
         return PortalAutocompleteJsonView.as_view(admin_site=self)(request)
