@@ -81,6 +81,7 @@ def test_upload_preview_confirm_and_report_with_eager_celery(
     preview = coordinator_client.get(job_url(job)).content.decode()
     assert "Les Castors" in preview and "Repas Bio" in preview and "à créer" in preview
     assert 'name="confirm"' in preview
+    assert "2 organisations seront créées et 0 sera mise à jour." in preview
 
     with django_capture_on_commit_callbacks(execute=True):
         confirmed = coordinator_client.post(job_url(job), {"confirm": "1"})
