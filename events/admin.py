@@ -51,6 +51,16 @@ class WorkshopAdmin(PoleScopedAdmin):
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ["participants"]
 
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/seances/",
+                admin_views.object_view(self, admin_views.sessions_view),
+                name="events_workshop_sessions",
+            ),
+            *super().get_urls(),
+        ]
+
 
 class EventAdminForm(LocatedAdminForm):
     class Meta:
@@ -70,7 +80,7 @@ class EventAdmin(PoleScopedAdmin):
     date_hierarchy = "starts_at"
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ["commune"]
-    readonly_fields = ["sequence"]
+    # The iCalendar SEQUENCE is the calendars' business, raised by event_update: not in the form.
     actions = ["cancel_events"]
     fieldsets = [
         (None, {"fields": ["pole", "kind", "workshop", "title", "slug", "description", "status"]}),
@@ -84,7 +94,6 @@ class EventAdmin(PoleScopedAdmin):
                     "capacity",
                     "registration_opens_at",
                     "registration_closes_at",
-                    "sequence",
                 ]
             },
         ),
@@ -120,12 +129,12 @@ class EventAdmin(PoleScopedAdmin):
 
     def get_urls(self):
         def view(function):
-            def wrapped(request, object_id):
-                return function(self, request, object_id)
-
-            return self.admin_site.admin_view(wrapped)
+            return admin_views.object_view(self, function)
 
         return [
+            path(
+                "<path:object_id>/dupliquer/", view(admin_views.duplicate_view), name="events_event_duplicate"
+            ),
             path("<path:object_id>/pointage/", view(admin_views.checkin_view), name="events_event_checkin"),
             path(
                 "<path:object_id>/emargement.pdf",
@@ -187,8 +196,12 @@ class EventAdmin(PoleScopedAdmin):
             count += 1
         self.message_user(
             request,
-            gettext("%(events)d event(s) cancelled; %(people)d registrant(s) will be told.")
-            % {"events": count, "people": notified},
+            gettext("%(events)s; %(people)s")
+            % {
+                "events": ngettext("%d event cancelled", "%d events cancelled", count) % count,
+                "people": ngettext("%d registrant will be told.", "%d registrants will be told.", notified)
+                % notified,
+            },
             messages.WARNING,
         )
 
@@ -383,8 +396,16 @@ class RegistrationAdmin(PoleScopedAdmin):
         skipped = queryset.count() - promoted
         self.message_user(
             request,
-            gettext("%(promoted)d promoted; %(skipped)d not on the waiting list, left unchanged.")
-            % {"promoted": promoted, "skipped": skipped},
+            gettext("%(promoted)s; %(skipped)s")
+            % {
+                "promoted": ngettext("%d promoted", "%d promoted", promoted) % promoted,
+                "skipped": ngettext(
+                    "%d not on the waiting list, left unchanged.",
+                    "%d not on the waiting list, left unchanged.",
+                    skipped,
+                )
+                % skipped,
+            },
             messages.SUCCESS if promoted else messages.WARNING,
         )
 

@@ -10,6 +10,7 @@ permission on that object.
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 from django import forms
 from django.contrib import messages
@@ -22,12 +23,23 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from poles.models import Commune
+
 from . import pdf
-from .models import EmailRecord, Event, EventMessage, Registration
-from .services import attendance, messaging
+from .models import EmailRecord, Event, EventMessage, Registration, Workshop
+from .services import attendance, copies, messaging
 from .services.registrations import RegistrationError
 
 Status = Registration.Status
+
+
+def object_view(model_admin, function):
+    """``function(model_admin, request, object_id)`` as an admin view of ``model_admin``'s site."""
+
+    def wrapped(request, object_id):
+        return function(model_admin, request, object_id)
+
+    return model_admin.admin_site.admin_view(wrapped)
 
 
 def _event(model_admin, request, object_id, *, change: bool) -> Event:
@@ -309,3 +321,94 @@ def _history(event: Event) -> list[dict]:
         }
         for m in items
     ]
+
+
+# --------------------------------------------------------------------------------------------------
+# Events without retyping
+
+
+class DuplicateForm(forms.Form):
+    starts_at = forms.DateTimeField(
+        label=_("New date and time (Paris time)"),
+        input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("Everything else is copied; the copy is a draft, without registrations."),
+    )
+
+
+def duplicate_view(model_admin, request, object_id):
+    """``dupliquer/``: a draft copy of the event at a new date, then its change page."""
+    event = _event(model_admin, request, object_id, change=True)
+    if not model_admin.has_add_permission(request):
+        raise PermissionDenied
+    form = DuplicateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        copy = copies.event_duplicate(event=event, starts_at=form.cleaned_data["starts_at"])
+        model_admin.log_addition(request, copy, [{"added": {}}])
+        messages.success(request, gettext("Copy created as a draft: check it, then publish it."))
+        return HttpResponseRedirect(reverse("admin:events_event_change", args=[copy.pk]))
+    context = {
+        **_context(model_admin, request, event, gettext("Duplicate the event")),
+        "form": form,
+        "submit_label": gettext("Create the copy"),
+        "intro": gettext("The copy keeps the title, description, venue, capacity, kind, pole and workshop."),
+    }
+    return render(request, "admin/events/simple_form.html", context)
+
+
+class SessionsForm(forms.Form):
+    dates = forms.CharField(
+        label=_("Dates of the sessions"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("One session a line, as DD/MM/YYYY HH:MM (Paris time), e.g. 14/03/2026 09:30."),
+    )
+    title = forms.CharField(label=_("Title of the sessions"), max_length=200)
+    duration = forms.IntegerField(label=_("Duration (minutes)"), min_value=1, max_value=24 * 60, initial=120)
+    venue = forms.CharField(label=_("Venue"), max_length=200, required=False)
+    address = forms.CharField(label=_("Address"), max_length=255, required=False)
+    commune = forms.ModelChoiceField(label=_("Commune"), queryset=Commune.objects.none(), required=False)
+    capacity = forms.IntegerField(
+        label=_("Capacity"), min_value=0, required=False, help_text=_("Leave empty for no limit.")
+    )
+
+    def __init__(self, *args, workshop: Workshop, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commune"].queryset = Commune.objects.in_territory_of(workshop.pole).order_by("name")
+        self.fields["title"].initial = workshop.title
+
+    def clean_dates(self):
+        return copies.session_dates_parse(self.cleaned_data["dates"])
+
+
+def sessions_view(model_admin, request, object_id):
+    """``seances/``: the workshop's sessions from a list of dates, all alike, as drafts."""
+    workshop = model_admin.get_object(request, object_id)  # another pole's: 404
+    if not model_admin.has_change_permission(request, workshop):
+        raise PermissionDenied
+    form = SessionsForm(request.POST or None, workshop=workshop)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        plan = copies.SessionPlan(
+            title=data["title"],
+            duration=timedelta(minutes=data["duration"]),
+            venue=data["venue"],
+            address=data["address"],
+            commune_id=data["commune"].pk if data["commune"] else None,
+            capacity=data["capacity"],
+        )
+        sessions = copies.workshop_sessions_create(workshop=workshop, dates=data["dates"], plan=plan)
+        messages.success(
+            request,
+            ngettext("%d session created as a draft.", "%d sessions created as drafts.", len(sessions))
+            % len(sessions),
+        )
+        return HttpResponseRedirect(
+            reverse("admin:events_event_changelist") + f"?workshop__id__exact={workshop.pk}"
+        )
+    context = {
+        **_context(model_admin, request, workshop, gettext("Create the sessions")),
+        "form": form,
+        "submit_label": gettext("Create the sessions"),
+        "intro": gettext("Each session gets the same title, duration, venue and capacity."),
+    }
+    return render(request, "admin/events/simple_form.html", context)

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.validation import instance_errors
 from core.validators import luhn_ok
@@ -80,9 +81,11 @@ class ReferenceDataError(Exception):
         super().__init__(str(self))
 
     def __str__(self) -> str:
-        header = _("Reference data refused (%(count)d error(s)); nothing was loaded:") % {
-            "count": len(self.errors)
-        }
+        header = ngettext(
+            "Reference data refused (%(count)d error); nothing was loaded:",
+            "Reference data refused (%(count)d errors); nothing was loaded:",
+            len(self.errors),
+        ) % {"count": len(self.errors)}
         return "\n".join([header, *(f"  - {error}" for error in self.errors)])
 
 
@@ -145,7 +148,10 @@ def _read_csv(path: Path, columns: tuple[str, ...], errors: list[RowError]) -> _
             if missing:
                 errors.append(
                     RowError(
-                        parsed.name, 1, _("missing column(s): %(columns)s") % {"columns": ", ".join(missing)}
+                        parsed.name,
+                        1,
+                        ngettext("missing column: %(columns)s", "missing columns: %(columns)s", len(missing))
+                        % {"columns": ", ".join(missing)},
                     )
                 )
                 return parsed

@@ -81,6 +81,7 @@ def test_upload_preview_confirm_and_report_with_eager_celery(
     preview = coordinator_client.get(job_url(job)).content.decode()
     assert "Les Castors" in preview and "Repas Bio" in preview and "à créer" in preview
     assert 'name="confirm"' in preview
+    assert "2 organisations seront créées et 0 sera mise à jour." in preview
 
     with django_capture_on_commit_callbacks(execute=True):
         confirmed = coordinator_client.post(job_url(job), {"confirm": "1"})
@@ -90,7 +91,7 @@ def test_upload_preview_confirm_and_report_with_eager_celery(
     assert (job.stage, job.status, job.report["written"], bytes(job.content)) == ("import", "done", True, b"")
 
     report = coordinator_client.get(job_url(job)).content.decode()
-    assert f"Import terminé dans {pole_a} : 2 créée(s), 0 mise(s) à jour." in report
+    assert f"Import terminé dans {pole_a} : 2 organisations créées, 0 mise à jour." in report
     assert 'name="confirm"' not in report
 
 

@@ -89,14 +89,14 @@ def test_a_coordinator_uploads_watches_the_progress_reloads_confirms_and_reads_t
         finally:
             worker.send_signal(signal.SIGCONT)
 
-        expect(page.get_by_text(f"{ROWS} organisation(s) sera(ont) créée(s)")).to_be_visible(timeout=120_000)
+        expect(page.get_by_text(f"{ROWS} organisations seront créées")).to_be_visible(timeout=120_000)
         expect(page.locator("#result_list tbody tr")).to_have_count(ROWS)
         assert not Actor.objects.exists()
 
         assert axe_violations(page) == []
         page.get_by_role("button", name="Confirmer l’import").click()
         expect(
-            page.get_by_text(f"Import terminé dans {pole} : {ROWS} créée(s), 0 mise(s) à jour.")
+            page.get_by_text(f"Import terminé dans {pole} : {ROWS} organisations créées, 0 mise à jour.")
         ).to_be_visible(timeout=120_000)
 
     assert Actor.objects.filter(pole=pole).count() == ROWS

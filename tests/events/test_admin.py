@@ -124,7 +124,14 @@ def test_manual_promotion_from_the_admin_emails_the_person(coordinator_client, p
     factories.RegistrationFactory(event=event, status=Registration.Status.CONFIRMED)
     waiting = factories.RegistrationFactory(event=event, status=Registration.Status.WAITLISTED)
 
-    committed(coordinator_client.post, REGISTRATIONS, {"action": "promote", "_selected_action": [waiting.pk]})
+    response = committed(
+        coordinator_client.post,
+        REGISTRATIONS,
+        {"action": "promote", "_selected_action": [waiting.pk]},
+        follow=True,
+    )
+
+    assert "1 personne placée ; 0 hors liste d’attente, laissée inchangée." in response.content.decode()
 
     waiting.refresh_from_db()
     assert waiting.status == Registration.Status.CONFIRMED
@@ -188,7 +195,14 @@ def test_cancelling_from_the_admin_action_tells_the_registrants(coordinator_clie
     event = factories.EventFactory(pole=pole)
     seat = factories.RegistrationFactory(event=event, status=Registration.Status.CONFIRMED)
 
-    committed(coordinator_client.post, EVENTS, {"action": "cancel_events", "_selected_action": [event.pk]})
+    response = committed(
+        coordinator_client.post,
+        EVENTS,
+        {"action": "cancel_events", "_selected_action": [event.pk]},
+        follow=True,
+    )
+
+    assert "1 événement annulé ; 1 inscrit sera prévenu." in response.content.decode()
 
     event.refresh_from_db()
     assert event.status == Event.Status.CANCELLED

@@ -158,7 +158,7 @@ def test_every_bad_row_is_reported_at_once(tmp_path):
         reference_data_load(communes_path=path, epcis_path=EPCIS_CSV)
 
     assert [error.line for error in caught.value.errors] == [_line_of("22001"), _line_of("56260")]
-    assert "2 erreur(s)" in str(caught.value)
+    assert "2 erreurs" in str(caught.value)
 
 
 def test_a_refused_file_leaves_the_loaded_data_untouched(tmp_path):
@@ -197,7 +197,7 @@ def test_a_file_without_the_expected_columns_is_refused(tmp_path):
     with pytest.raises(CommandError) as caught:
         load(communes=str(path))
 
-    assert "communes.csv, ligne 1 : colonne(s) manquante(s) : insee_code" in str(caught.value)
+    assert "communes.csv, ligne 1 : colonnes manquantes : insee_code, name" in str(caught.value)
     assert counts() == (0, 0, 0)
 
 

@@ -1,5 +1,5 @@
 from django.core.management.base import BaseCommand
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from poles.services_backoffice import poles_outline_refresh
 
@@ -17,4 +17,11 @@ class Command(BaseCommand):
     def handle(self, *args, verbosity=1, **options):
         changed = poles_outline_refresh()
         if verbosity >= 1:
-            self.stdout.write(_("Outlines derived again: %(count)d changed.") % {"count": changed})
+            self.stdout.write(
+                ngettext(
+                    "Outlines derived again: %(count)d changed.",
+                    "Outlines derived again: %(count)d changed.",
+                    changed,
+                )
+                % {"count": changed}
+            )
