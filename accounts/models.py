@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from events.models import EmailRecord
+from core.outbox import EmailStatus
 from poles.models import Pole
 
 
@@ -73,7 +73,7 @@ class AccountEmail(models.Model):
     """One email about an account (invitation, password reset), written before it is sent.
 
     The outbox of the account emails: the same columns and the same sender as the registrations'
-    (``events.services.outbox_send_batch``), so each one leaves exactly once. The row holds no link:
+    (``core.outbox.outbox_send_batch``), so each one leaves exactly once. The row holds no link:
     the link is signed when the email is built (``accounts.emails``).
     """
 
@@ -81,7 +81,7 @@ class AccountEmail(models.Model):
         INVITATION = "invitation", _("Invitation")
         PASSWORD_RESET = "password_reset", _("Password reset")
 
-    Status = EmailRecord.Status
+    Status = EmailStatus
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("account"), on_delete=models.CASCADE, related_name="+"
