@@ -66,7 +66,7 @@ def test_a_drawn_outline_no_longer_receives_proposals_from_communes_outside_its_
     actor = Actor.objects.get()
     assert actor.commune == places.allineuc
     assert actor.pole is None  # Allineuc is in no pole's territory: it goes to the regional team
-    assert [message.to for message in mailoutbox] == [[regional.email]]
+    assert [message.to for message in mailoutbox] == [[regional.email], ["camille@example.org"]]
     assert coordinator.email not in {address for message in mailoutbox for address in message.to}
 
 
@@ -101,8 +101,10 @@ def test_proposal_is_routed_to_the_pole_and_its_coordinators_are_emailed(
     assert not actor.is_published
     assert actor.review_status == Actor.Review.PENDING
     assert actor.proposer_email == "camille@example.org"
-    assert [m.to for m in mail.outbox] == [[coordinator.email]]
+    assert [m.to for m in mail.outbox] == [[coordinator.email], ["camille@example.org"]]
     assert "La Fabrique Solidaire" in mail.outbox[0].subject
+    assert "/admin/actors/actor/propositions/" in mail.outbox[0].body
+    assert "Nous l’avons bien reçue" in mail.outbox[1].body  # the acknowledgement the form promises
     thanks = client.get(response["Location"])
     assert thanks.status_code == HTTPStatus.OK
 
@@ -114,7 +116,7 @@ def test_proposal_outside_every_territory_goes_to_the_regional_team(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(URL, proposal(redon))
     assert Actor.objects.get().pole is None
-    assert [m.to for m in mail.outbox] == [[regional.email]]
+    assert [m.to for m in mail.outbox] == [[regional.email], ["camille@example.org"]]
 
 
 def test_honeypot_records_nothing(client, redon, django_capture_on_commit_callbacks):
@@ -200,8 +202,8 @@ def test_line_breaks_in_the_name_cannot_break_the_email(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(URL, proposal(redon, name="Spam\nBcc: victim@example.org"))
     assert Actor.objects.get().name == "Spam Bcc: victim@example.org"
-    assert len(mail.outbox) == 1
-    assert "\n" not in mail.outbox[0].subject
+    assert len(mail.outbox) == 2
+    assert all("\n" not in message.subject for message in mail.outbox)
 
 
 def test_proposal_sectors_are_chosen_by_slug_and_an_unknown_value_is_a_form_error(client, redon):
