@@ -98,7 +98,9 @@ def test_rejecting_keeps_it_unpublished_and_answers_the_proposer_once(
     coordinator_client, pole_a, django_capture_on_commit_callbacks
 ):
     actor = _proposal(pole_a, "La Fabrique Solidaire")
-    _decide(coordinator_client, actor, "reject", "Elle est hors de Bretagne.", django_capture_on_commit_callbacks)
+    _decide(
+        coordinator_client, actor, "reject", "Elle est hors de Bretagne.", django_capture_on_commit_callbacks
+    )
     assert _decide(coordinator_client, actor, "reject").status_code == HTTPStatus.NOT_FOUND  # decided
     actor.refresh_from_db()
     assert actor.review_status == Actor.Review.REJECTED and not actor.is_published
@@ -140,6 +142,23 @@ def test_an_erased_proposer_gets_no_email(pole_a, django_capture_on_commit_callb
     Actor.objects.filter(pk=actor.pk).update(proposer_name="", proposer_email="")
     assert proposal_emails.proposal_emails_send_due() == 0
     assert ProposalEmail.objects.get().status == ProposalEmail.Status.SKIPPED
+
+
+def test_erasing_the_proposers_data_erases_the_reviewers_message_to_them(
+    coordinator_client, pole_a, django_capture_on_commit_callbacks
+):
+    from events.services import personal_data
+
+    actor = _proposal(pole_a, "La Fabrique Solidaire")
+    _decide(
+        coordinator_client,
+        actor,
+        "reject",
+        "Camille, voyez le pôle voisin.",
+        django_capture_on_commit_callbacks,
+    )
+    personal_data.personal_data_erase(email="camille@example.org")
+    assert ProposalEmail.objects.get().message == ""
 
 
 def _broker_down(*args, **kwargs):
