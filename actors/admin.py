@@ -332,7 +332,7 @@ class ActorAdmin(PoleScopedAdmin):
                 name="actors_actor_proposals",
             ),
             path(
-                "propositions/<int:object_id>/decision/",
+                "propositions/<path:object_id>/decision/",
                 self.admin_site.admin_view(
                     lambda request, object_id: admin_proposals.proposal_decide_view(self, request, object_id)
                 ),

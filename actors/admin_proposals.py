@@ -51,7 +51,7 @@ def proposal_decide_view(model_admin, request, object_id):
     """Accept or reject one proposal (POST); anything else goes back to the list."""
     if not model_admin.has_change_permission(request):
         raise PermissionDenied
-    actor = pending_proposals(request.user).filter(pk=object_id).first()
+    actor = pending_proposals(request.user).filter(pk=object_id).first() if object_id.isdigit() else None
     if actor is None:
         raise Http404(gettext("This proposal does not exist, is decided or is not one of your poles'."))
     back = reverse("admin:actors_actor_proposals")
