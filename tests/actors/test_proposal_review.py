@@ -32,7 +32,9 @@ def _decide(client, actor, decision, message="", capture=None):
     if capture is None:
         return client.post(url, data)
     with capture(execute=True):
-        return client.post(url, data)
+        response = client.post(url, data)
+    proposal_emails.proposal_emails_send_due()  # the worker, or the beat's sweep (whether or not eager)
+    return response
 
 
 def test_the_page_lists_my_poles_pending_proposals_with_their_details_and_buttons(
