@@ -19,8 +19,7 @@ from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone, translation
 
-from core.outbox import Outbox, outbox_send_batch, outbox_send_due
-from core.publish import publish_task
+from core.outbox import Outbox, outbox_publish, outbox_send_batch, outbox_send_due
 from poles.models import Pole
 from poles.services_backoffice import coordinators_sync_role
 
@@ -48,10 +47,7 @@ def _email_create(*, user, kind: str, invitation: Invitation | None = None) -> A
 
 def _publish(ids: list[int]) -> None:
     """Hand the rows to a worker; a broker outage leaves them to the sweep."""
-    try:
-        publish_task("accounts.send_emails", ids, retry=False)
-    except Exception as exc:  # kombu and redis raise several kinds; none may reach the person
-        logger.warning("Broker unavailable (%s): %d account email(s) left to the sweep", exc, len(ids))
+    outbox_publish("accounts.send_emails", ids)
 
 
 def _load(ids: list[int]) -> list[AccountEmail]:

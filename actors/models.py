@@ -6,8 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.models import Located, TimeStamped
-from core.outbox import EmailStatus
+from core.models import Located, OutboxEmail, TimeStamped
 from core.public_cache import PublicDataQuerySet
 from core.text import compact
 from core.validators import validate_siret
@@ -281,7 +280,7 @@ class ProposalEmailQuerySet(PoleScopedQuerySet):
         return self.filter(status=ProposalEmail.Status.PENDING, due_at__lte=now or timezone.now())
 
 
-class ProposalEmail(models.Model):
+class ProposalEmail(OutboxEmail):
     """One email about a proposal (to its reviewers, the acknowledgement and the answer to the
     proposer), written in the transaction of the change and sent by the shared sender of
     ``core.outbox``: exactly once. The row holds no address nor name: the email is built from the
@@ -294,21 +293,12 @@ class ProposalEmail(models.Model):
         APPROVED = "approved", _("Proposal accepted")
         REJECTED = "rejected", _("Proposal rejected")
 
-    Status = EmailStatus
-
     actor = models.ForeignKey(
         Actor, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="proposal_emails"
     )
     kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
     message = models.TextField(_("reviewer's message"), blank=True)
     language = models.CharField(_("language"), max_length=8, default=settings.LANGUAGE_CODE)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
-    due_at = models.DateTimeField(_("due at"), default=timezone.now, db_index=True)
-    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    last_error = models.TextField(_("last error"), blank=True)
-    claim_token = models.CharField(_("claimed by"), max_length=16, blank=True, default="", editable=False)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = ProposalEmailQuerySet.as_manager()
 

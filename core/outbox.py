@@ -26,6 +26,8 @@ from django.db.models import F, TextChoices
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .publish import publish_task
+
 logger = logging.getLogger(__name__)
 
 SEND_BATCH_SIZE = 200
@@ -35,6 +37,18 @@ MAX_BACKOFF = timedelta(hours=6)
 MAX_ATTEMPTS = 10
 #: Seconds between attempts to run a step of the sweep again after the database connection dropped.
 RECONNECT_PAUSES = (0.1, 0.5, 1, 2, 4)
+
+
+def outbox_publish(task_name: str, ids: list[int]) -> None:
+    """Hand outbox rows to a worker (the task ``task_name`` takes their ids); never retry here: a
+    broker outage is the beat sweep's business. A broker that is down or hangs costs at most
+    ``REDIS_TIMEOUT`` (the transport's connect and read timeouts), then the rows wait for the sweep."""
+    try:
+        publish_task(task_name, ids, retry=False)
+    except Exception as exc:  # kombu and redis raise several kinds; none may reach the person
+        logger.warning(
+            "Broker unavailable (%s): %d email(s) of %s left to the sweep", exc, len(ids), task_name
+        )
 
 
 class EmailStatus(TextChoices):

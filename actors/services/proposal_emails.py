@@ -20,8 +20,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from core.outbox import Outbox, outbox_send_batch, outbox_send_due
-from core.publish import publish_task
+from core.outbox import Outbox, outbox_publish, outbox_send_batch, outbox_send_due
 from poles.models import REGIONAL_GROUP, Pole
 
 from ..models import Actor, ProposalEmail
@@ -72,11 +71,7 @@ def proposal_emails_create(actors: Iterable[Actor], *, kind: str, message: str =
 
 
 def _publish(ids: list[int]) -> None:
-    """Hand the rows to a worker; a broker outage leaves them to the sweep."""
-    try:
-        publish_task("actors.send_proposal_emails", ids, retry=False)
-    except Exception as exc:  # kombu and redis raise several kinds; none may reach the proposer
-        logger.warning("Broker unavailable (%s): %d proposal email(s) left to the sweep", exc, len(ids))
+    outbox_publish("actors.send_proposal_emails", ids)
 
 
 def _load(ids: list[int]) -> list[ProposalEmail]:
