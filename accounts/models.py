@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from events.models import EmailRecord
+from core.models import OutboxEmail
 from poles.models import Pole
 
 
@@ -69,19 +69,17 @@ class AccountEmailQuerySet(models.QuerySet):
         return self.filter(status=AccountEmail.Status.PENDING, due_at__lte=now or timezone.now())
 
 
-class AccountEmail(models.Model):
+class AccountEmail(OutboxEmail):
     """One email about an account (invitation, password reset), written before it is sent.
 
     The outbox of the account emails: the same columns and the same sender as the registrations'
-    (``events.services.outbox_send_batch``), so each one leaves exactly once. The row holds no link:
+    (``core.outbox.outbox_send_batch``), so each one leaves exactly once. The row holds no link:
     the link is signed when the email is built (``accounts.emails``).
     """
 
     class Kind(models.TextChoices):
         INVITATION = "invitation", _("Invitation")
         PASSWORD_RESET = "password_reset", _("Password reset")
-
-    Status = EmailRecord.Status
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("account"), on_delete=models.CASCADE, related_name="+"
@@ -91,13 +89,6 @@ class AccountEmail(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
     language = models.CharField(_("language"), max_length=8, default=settings.LANGUAGE_CODE)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
-    due_at = models.DateTimeField(_("due at"), default=timezone.now, db_index=True)
-    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    last_error = models.TextField(_("last error"), blank=True)
-    claim_token = models.CharField(_("claimed by"), max_length=16, blank=True, default="", editable=False)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = AccountEmailQuerySet.as_manager()
 

@@ -3,7 +3,7 @@
 Nobody ever chooses a password for someone else and no password travels by email: an account is
 created from an address and its owner chooses the password from an expiring link (invitation or
 reset). Every email is an :class:`~accounts.models.AccountEmail` row written in the transaction of the
-change, sent after commit by the outbox's shared sender (``events.services.outbox_send_batch``), and by
+change, sent after commit by the outbox's shared sender (``core.outbox.outbox_send_batch``), and by
 the beat sweep ``accounts.send_due_emails`` when the broker was down: exactly once.
 """
 
@@ -19,8 +19,7 @@ from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone, translation
 
-from core.publish import publish_task
-from events.services.outbox import SEND_BATCH_SIZE, Outbox, outbox_send_batch
+from core.outbox import Outbox, outbox_publish, outbox_send_batch, outbox_send_due
 from poles.models import Pole
 from poles.services_backoffice import coordinators_sync_role
 
@@ -48,10 +47,7 @@ def _email_create(*, user, kind: str, invitation: Invitation | None = None) -> A
 
 def _publish(ids: list[int]) -> None:
     """Hand the rows to a worker; a broker outage leaves them to the sweep."""
-    try:
-        publish_task("accounts.send_emails", ids, retry=False)
-    except Exception as exc:  # kombu and redis raise several kinds; none may reach the person
-        logger.warning("Broker unavailable (%s): %d account email(s) left to the sweep", exc, len(ids))
+    outbox_publish("accounts.send_emails", ids)
 
 
 def _load(ids: list[int]) -> list[AccountEmail]:
@@ -84,13 +80,7 @@ def account_emails_send(*, ids: Iterable[int] | None = None, now: datetime | Non
 
 def account_emails_send_due(*, now: datetime | None = None) -> int:
     """The beat sweep of the account emails: every due row, batch by batch."""
-    now = now or timezone.now()
-    total = 0
-    while True:
-        claimed, sent = outbox_send_batch(_outbox(), ids=None, now=now)
-        total += sent
-        if claimed < SEND_BATCH_SIZE:
-            return total
+    return outbox_send_due(_outbox(), now=now)
 
 
 # --------------------------------------------------------------------------------------------------

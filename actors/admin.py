@@ -27,6 +27,7 @@ from core.models import AuditEvent
 from poles.admin_scoping import PoleScopedAdmin, allowed_pole_ids
 from poles.models import Commune, Pole
 
+from . import admin_proposals
 from .forms import ActorAdminForm, ActorImportForm, ProposalRejectForm
 from .models import Actor, ImportJob, Sector
 
@@ -325,6 +326,18 @@ class ActorAdmin(PoleScopedAdmin):
 
     def get_urls(self):
         extra = [
+            path(
+                "propositions/",
+                self.admin_site.admin_view(lambda request: admin_proposals.proposals_view(self, request)),
+                name="actors_actor_proposals",
+            ),
+            path(
+                "propositions/<path:object_id>/decision/",
+                self.admin_site.admin_view(
+                    lambda request, object_id: admin_proposals.proposal_decide_view(self, request, object_id)
+                ),
+                name="actors_actor_proposal_decide",
+            ),
             path(
                 "importer/",
                 self.admin_site.admin_view(self.import_view),

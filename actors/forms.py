@@ -97,6 +97,17 @@ class ProposalRejectForm(forms.Form):
     )
 
 
+class ProposalDecisionForm(forms.Form):
+    """The optional message sent to the proposer with the decision on their proposal."""
+
+    message = forms.CharField(
+        label=capfirst(_("message to the proposer (optional)")),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 50}),
+    )
+
+
 class ActorProposalForm(forms.Form):
     """The public proposal form. ``fax`` is a honeypot: hidden to people, filled in by spam robots."""
 

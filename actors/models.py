@@ -3,9 +3,10 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.models import Located, TimeStamped
+from core.models import Located, OutboxEmail, TimeStamped
 from core.public_cache import PublicDataQuerySet
 from core.text import compact
 from core.validators import validate_siret
@@ -269,3 +270,49 @@ class ImportJob(TimeStamped):
     @property
     def finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class ProposalEmailQuerySet(PoleScopedQuerySet):
+    pole_path = "actor__pole"
+
+    def due(self, now=None):
+        """Unsent rows whose time has come (including rows whose claim has lapsed)."""
+        return self.filter(status=ProposalEmail.Status.PENDING, due_at__lte=now or timezone.now())
+
+
+class ProposalEmail(OutboxEmail):
+    """One email about a proposal (to its reviewers, the acknowledgement and the answer to the
+    proposer), written in the transaction of the change and sent by the shared sender of
+    ``core.outbox``: exactly once. The row holds no address nor name: the email is built from the
+    organisation when it is sent, so that erasing the proposer's data (``events.services.personal_data``)
+    leaves nothing here; a row whose proposer was erased meanwhile is not sent."""
+
+    class Kind(models.TextChoices):
+        REVIEW_REQUEST = "review_request", _("New proposal, to its reviewers")
+        RECEIVED = "received", _("Acknowledgement to the proposer")
+        APPROVED = "approved", _("Proposal accepted")
+        REJECTED = "rejected", _("Proposal rejected")
+
+    actor = models.ForeignKey(
+        Actor, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="proposal_emails"
+    )
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
+    message = models.TextField(_("reviewer's message"), blank=True)
+    language = models.CharField(_("language"), max_length=8, default=settings.LANGUAGE_CODE)
+
+    objects = ProposalEmailQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("proposal email")
+        verbose_name_plural = _("proposal emails")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["actor", "kind"], name="actors_one_proposal_email_per_kind"),
+            models.CheckConstraint(
+                condition=Q(status="sent", sent_at__isnull=False) | ~Q(status="sent"),
+                name="actors_proposal_email_sent_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} – {self.actor}"

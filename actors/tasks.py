@@ -6,7 +6,7 @@ may). Every task is safe to run twice: a job is claimed once (``import_jobs.impo
 
 from celery import shared_task
 
-from actors.services import import_jobs
+from actors.services import import_jobs, proposal_emails
 
 
 @shared_task(name="actors.run_import_job", ignore_result=True)
@@ -19,3 +19,15 @@ def run_import_job(job_id: int) -> bool:
 def requeue_import_jobs() -> int:
     """The beat sweep: hand again to the worker the import jobs left waiting or abandoned."""
     return import_jobs.import_jobs_requeue()
+
+
+@shared_task(name="actors.send_proposal_emails", ignore_result=True)
+def send_proposal_emails(record_ids: list[int]) -> int:
+    """Send these proposal emails now if they are still due (published on commit by the services)."""
+    return proposal_emails.proposal_emails_send(ids=record_ids)
+
+
+@shared_task(name="actors.send_due_proposal_emails", ignore_result=True)
+def send_due_proposal_emails() -> int:
+    """The beat sweep: every due, unsent proposal email (the broker was down when it was written)."""
+    return proposal_emails.proposal_emails_send_due()

@@ -6,10 +6,32 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .outbox import EmailStatus
+
 
 class TimeStamped(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class OutboxEmail(models.Model):
+    """The sending columns of an outbox table (``core.outbox``): what the shared sender reads and writes.
+
+    A concrete outbox adds what its email is about (a user, an organisation), its ``kind``, its
+    ``language``, and a queryset with ``due(now)``."""
+
+    Status = EmailStatus
+
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    due_at = models.DateTimeField(_("due at"), default=timezone.now, db_index=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    claim_token = models.CharField(_("claimed by"), max_length=16, blank=True, default="", editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         abstract = True

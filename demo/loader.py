@@ -34,7 +34,7 @@ from actors.services.reference import sectors_seed
 from demo.data.accounts import ACCOUNT_DOMAIN, ADMIN_USERNAME, COORDINATORS, PASSWORD_ALPHABET, DemoAccount
 from demo.data.actors import ActorPlan, CommunePoint, actors_plan
 from demo.data.events import EVENTS, FIRST_NAMES, LAST_NAMES, WORKSHOPS
-from demo.data.poles import EMERGING_SUPPORTS, PARTNERS, POLES, SUPPORTS
+from demo.data.poles import DEMO_NOTE, EMERGING_SUPPORTS, PARTNERS, POLES, SUPPORTS
 from events.models import Event, Registration, Workshop
 from poles.models import COORDINATOR_GROUP, REGIONAL_GROUP, Commune, Epci, Partner, Pole, Support
 from poles.services_backoffice import poles_outline_refresh
@@ -352,6 +352,55 @@ def _load_invitation(report: DemoReport, poles: dict[str, Pole]) -> None:
     report.count("invitations", 1)
 
 
+#: Proposals from the public form waiting for review (/admin/actors/actor/propositions/): two routed to
+#: poles, one to no pole (the regional team's). Fictitious proposers, at example.org addresses.
+DEMO_PROPOSALS = (
+    ("Recyclerie du Canal", "association", "Alex Bernard", "Une recyclerie et un atelier de réparation."),
+    (
+        "Les Paniers Solidaires",
+        "cooperative",
+        "Maël Le Goff",
+        "Des paniers de légumes bio à prix solidaires.",
+    ),
+    ("Tiers-lieu de la Lande", "association", "Soazig Morvan", "Un café associatif et un espace de travail."),
+)
+
+
+def _load_proposals(report: DemoReport, poles: dict[str, Pole], plans: list[ActorPlan]) -> None:
+    first_of_pole: dict[str, ActorPlan] = {}
+    for plan in plans:
+        if plan.pole_slug in poles:
+            first_of_pole.setdefault(plan.pole_slug, plan)
+    routed = list(first_of_pole.values())[:2]
+    places = [(plan, poles[plan.pole_slug]) for plan in routed] + [(plan, None) for plan in plans[-1:]]
+    created = 0
+    for index, ((name, legal_form, proposer, description), (plan, pole)) in enumerate(
+        zip(DEMO_PROPOSALS, places, strict=False)
+    ):
+        slug = f"demo-proposition-{index + 1}"
+        if Actor.objects.filter(slug=slug).exists():
+            continue
+        actor = Actor(
+            slug=slug,
+            name=name,
+            legal_form=legal_form,
+            pole=pole,
+            description=f"{description} {DEMO_NOTE}",
+            commune_id=plan.commune.id,
+            latitude=plan.latitude,
+            longitude=plan.longitude,
+            is_published=False,
+            is_fictitious=True,
+            review_status=Actor.Review.PENDING,
+            proposer_name=proposer,
+            proposer_email=f"{slug}@example.org",
+        )
+        actor.search_text = actor.build_search_text(plan.commune.name)
+        actor.save()
+        created += 1
+    report.count("proposals", created)
+
+
 def demo_load(*, now: datetime | None = None) -> DemoReport:
     """Create whatever demo rows are missing, in one transaction, and return what was created.
 
@@ -369,6 +418,7 @@ def demo_load(*, now: datetime | None = None) -> DemoReport:
         poles = _load_poles(report, communes)
         _load_partners(report, poles)
         actor_ids = _load_actors(report, poles, plans)
+        _load_proposals(report, poles, plans)
         workshops = _load_workshops(report, poles, plans, actor_ids)
         _load_events(report, poles, workshops, communes, now)
         # Last year's activity, for the activity reports (/admin/rapports/).

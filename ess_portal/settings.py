@@ -319,6 +319,7 @@ CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "ess_portal.heartbeat", "schedule": env.float("HEARTBEAT_SECONDS", default=60.0)},
     "send-due-emails": {"task": "events.send_due_emails", "schedule": 120.0},
     "send-due-account-emails": {"task": "accounts.send_due_emails", "schedule": 60.0},
+    "send-due-proposal-emails": {"task": "actors.send_due_proposal_emails", "schedule": 60.0},
     "purge-personal-data": {"task": "events.purge_personal_data", "schedule": crontab(hour=3, minute=17)},
     # CSV imports left waiting (broker down at upload) or abandoned by a dead worker go to the worker again.
     "requeue-import-jobs": {"task": "actors.requeue_import_jobs", "schedule": 60.0},

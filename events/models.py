@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Located, TimeStamped
+from core.outbox import EmailStatus
 from core.public_cache import PublicDataQuerySet
 from poles.models import Pole, PoleScopedQuerySet
 
@@ -364,7 +365,7 @@ class EmailRecordQuerySet(PoleScopedQuerySet):
 class EmailRecord(models.Model):
     """One email that matters, written before it is sent (outbox): what makes mail exactly-once in effect.
 
-    The sending rules (claims, retries, failures) are in :mod:`events.services`, "Outbox".
+    The sending rules (claims, retries, failures) are in :mod:`core.outbox`.
     """
 
     class Kind(models.TextChoices):
@@ -379,12 +380,7 @@ class EmailRecord(models.Model):
         LINK = "link", _("Link to an existing registration")
         MESSAGE = "message", _("Message from the pole")
 
-    class Status(models.TextChoices):
-        PENDING = "pending", _("To send")
-        SENT = "sent", _("Sent")
-        MISSED = "missed", _("Missed")
-        SKIPPED = "skipped", _("Not needed any more")
-        FAILED = "failed", _("Failed")
+    Status = EmailStatus
 
     registration = models.ForeignKey(
         Registration, verbose_name=_("registration"), on_delete=models.CASCADE, related_name="emails"

@@ -6,38 +6,20 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
-from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q, QuerySet
-from django.urls import reverse
+from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from core.validators import normalize_siret
-from poles.models import REGIONAL_GROUP, Commune, Pole
+from poles.models import Commune, Pole
 
-from ..models import Actor, Sector
+from ..models import Actor, ProposalEmail, Sector
+from .proposal_emails import proposal_emails_create, reviewers_emails  # noqa: F401
 from .publication import unique_slug
 
+Kind = ProposalEmail.Kind
+
 logger = logging.getLogger(__name__)
-
-
-def reviewers_emails(pole: Pole | None) -> list[str]:
-    """Who reviews a proposal: the pole's coordinators, else (no pole, or none has an email) the regional team."""
-    if pole is not None:
-        emails = list(
-            pole.coordinators.filter(is_active=True).exclude(email="").values_list("email", flat=True)
-        )
-        if emails:
-            return emails
-    users = get_user_model().objects.filter(is_active=True).exclude(email="")
-    return list(
-        users.filter(Q(is_superuser=True) | Q(groups__name=REGIONAL_GROUP))
-        .distinct()
-        .values_list("email", flat=True)
-    )
 
 
 def actor_propose(
@@ -59,8 +41,8 @@ def actor_propose(
     """Record an organisation proposed on the public site, unpublished and waiting for review.
 
     It is routed to the pole whose territory contains its commune (``Pole.objects.territory_of``), or to
-    no pole when no territory does (the regional team then reviews it). The reviewers get an email once
-    the row is committed.
+    no pole when no territory does (the regional team then reviews it). The reviewers get an email, and
+    the proposer an acknowledgement, through the outbox (``proposal_emails``).
     """
     with transaction.atomic():
         pole = Pole.objects.territory_of(commune).first()
@@ -84,48 +66,22 @@ def actor_propose(
         )
         actor.save()
         actor.sectors.set(sectors)
-        recipients = reviewers_emails(pole)
-        transaction.on_commit(lambda: _notify_reviewers(actor, recipients), robust=True)
+        proposal_emails_create([actor], kind=Kind.REVIEW_REQUEST)
+        proposal_emails_create([actor], kind=Kind.RECEIVED)
     return actor
 
 
-def _one_line(text: str) -> str:
-    """An email subject never contains a line break (Django would refuse to send it)."""
-    return " ".join(text.split())
-
-
-def _notify_reviewers(actor: Actor, recipients: list[str]) -> None:
-    if not recipients:
-        return
-    url = settings.SITE_URL + reverse("admin:actors_actor_change", args=[actor.pk])
-    territory = actor.pole.name if actor.pole_id else _("no pole (regional team)")
-    send_mail(
-        subject=_one_line(_("New organisation proposed: %(name)s") % {"name": actor.name}),
-        message=_(
-            "%(proposer)s proposed the organisation “%(name)s” (%(commune)s) on the portal.\n"
-            "Routed to: %(territory)s.\n\nReview it, then approve or reject it: %(url)s\n"
-        )
-        % {
-            "proposer": actor.proposer_name,
-            "name": actor.name,
-            "commune": actor.commune.name,
-            "territory": territory,
-            "url": url,
-        },
-        from_email=None,
-        recipient_list=recipients,
-    )
-
-
-def actor_proposals_approve(*, actors: QuerySet[Actor]) -> int:
+def actor_proposals_approve(*, actors: QuerySet[Actor], message: str = "") -> int:
     """Approve the proposals among ``actors`` that wait for review: they are published. Returns how many.
 
-    One update whatever the number selected.
+    One update whatever the number selected; each proposer gets the answer (with the optional message).
     """
     with transaction.atomic():
-        count = actors.filter(review_status=Actor.Review.PENDING).update(
-            review_status=Actor.Review.APPROVED, is_published=True, updated_at=timezone.now()
-        )
+        pending = list(actors.filter(review_status=Actor.Review.PENDING).select_for_update())
+        count = Actor.objects.filter(
+            pk__in=[actor.pk for actor in pending], review_status=Actor.Review.PENDING
+        ).update(review_status=Actor.Review.APPROVED, is_published=True, updated_at=timezone.now())
+        proposal_emails_create(pending, kind=Kind.APPROVED, message=message)
     return count
 
 
@@ -135,21 +91,5 @@ def actor_proposal_reject(*, actor: Actor, message: str = "") -> Actor:
         actor.review_status = Actor.Review.REJECTED
         actor.is_published = False
         actor.save(update_fields=["review_status", "is_published", "updated_at"])
-        if actor.proposer_email:
-            transaction.on_commit(lambda: _notify_rejection(actor, message), robust=True)
+        proposal_emails_create([actor], kind=Kind.REJECTED, message=message)
     return actor
-
-
-def _notify_rejection(actor: Actor, message: str) -> None:
-    body = _(
-        "Hello %(proposer)s,\n\nThank you for proposing “%(name)s” on the ESS Bretagne portal. "
-        "After review, it will not be added to the directory.\n"
-    ) % {"proposer": actor.proposer_name, "name": actor.name}
-    if message:
-        body += "\n" + _("Message from the reviewer:") + "\n" + message.strip() + "\n"
-    send_mail(
-        subject=_one_line(_("Your proposal “%(name)s”") % {"name": actor.name}),
-        message=body,
-        from_email=None,
-        recipient_list=[actor.proposer_email],
-    )

@@ -36,7 +36,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from actors.models import Actor
+from actors.models import Actor, ProposalEmail
 from core.models import AuditEvent
 
 from ..models import EmailRecord, Registration
@@ -311,6 +311,9 @@ def _export_proposal(actor: Actor) -> dict:
 
 
 def _erase_proposals(rows: QuerySet[Actor], now: datetime, email: str | None) -> int:
+    """The proposer's name and address; the proposal emails hold neither (they are built when sent,
+    and one not sent yet is then skipped) but the reviewer's message to the proposer goes too."""
+    ProposalEmail.objects.filter(actor__in=rows).exclude(message="").update(message="")
     return rows.update(proposer_name="", proposer_email="")
 
 

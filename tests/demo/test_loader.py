@@ -224,3 +224,14 @@ def test_loading_the_demo_without_reference_data_says_what_to_do(db):
     assert "données de référence" in str(caught.value)
     assert not Pole.objects.exists()
     assert not get_user_model().objects.exists()
+
+
+def test_the_demo_has_proposals_waiting_for_review_of_two_poles_and_the_regional_team(reference_data):
+    load_demo()
+    load_demo()  # idempotent
+
+    waiting = Actor.objects.filter(review_status=Actor.Review.PENDING)
+    assert waiting.count() == 3
+    assert waiting.filter(pole=None).count() == 1
+    assert waiting.exclude(pole=None).values("pole").distinct().count() == 2
+    assert all(actor.proposer_email.endswith("@example.org") for actor in waiting)

@@ -13,6 +13,7 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from actors.models import ProposalEmail
 from events.models import EmailRecord, Registration
 from poles.models import COORDINATOR_GROUP, REGIONAL_GROUP
 from tests import factories
@@ -48,6 +49,10 @@ ROW_FACTORIES = {
     "actors.sector": lambda n: factories.SectorFactory(),
     "actors.actor": lambda n: factories.ActorFactory(sectors=[factories.SectorFactory()]),
     "actors.importjob": lambda n: factories.ImportJobFactory(),
+    "actors.proposalemail": lambda n: ProposalEmail.objects.create(
+        actor=factories.ActorFactory(review_status="pending", proposer_email=f"p{n}@example.org"),
+        kind=ProposalEmail.Kind.RECEIVED,
+    ),
     "events.workshop": lambda n: factories.WorkshopFactory(),
     "events.event": lambda n: factories.EventFactory(),
     "events.registration": lambda n: factories.RegistrationFactory(),

@@ -50,7 +50,7 @@ from django.urls.resolvers import RegexPattern, RoutePattern
 from django.utils import timezone
 
 from accounts.models import AccountEmail, Invitation
-from actors.models import Actor, ImportJob, Sector
+from actors.models import Actor, ImportJob, ProposalEmail, Sector
 from core.models import AuditEvent
 from ess_portal.management.commands.setup_roles import roles_setup
 from events.models import EmailRecord, Event, EventMessage, Registration, Workshop
@@ -172,6 +172,9 @@ def _pole_side(pole, word, epci, commune):
         proposer_name=f"Paul Proposant-{word}",
         proposer_email=f"paul.{word.lower()}@proposant.example",
     )
+    proposal_email = ProposalEmail.objects.create(
+        actor=proposal, kind=ProposalEmail.Kind.RECEIVED, message=f"Message à Paul {word}"
+    )
     workshop = factories.WorkshopFactory(pole=pole, title=f"Atelier {word}", slug=f"atelier-{word.lower()}")
     workshop.participants.add(published)
     event = factories.EventFactory(pole=pole, title=f"Rencontre {word}", slug=f"rencontre-{word.lower()}")
@@ -229,6 +232,7 @@ def _pole_side(pole, word, epci, commune):
         published,
         unpublished,
         proposal,
+        proposal_email,
         workshop,
         event,
         draft,
