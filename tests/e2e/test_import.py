@@ -6,6 +6,7 @@ WCAG 2.1 A/AA violation on the upload, progress and preview pages."""
 
 import re
 import signal
+import time
 
 import pytest
 from playwright.sync_api import expect
@@ -49,6 +50,24 @@ def progress_value(page) -> int:
     return int(page.locator("progress").get_attribute("value") or 0)
 
 
+def _frozen_midway(worker, *, slice_seconds: float = 0.05, limit_seconds: float = 120.0) -> ImportJob:
+    """Freeze the worker, then let it run ``slice_seconds`` at a time until its job has written some
+    progress but is not finished; return the job with the worker left frozen (SIGSTOP)."""
+    worker.send_signal(signal.SIGSTOP)
+    deadline = time.monotonic() + limit_seconds
+    while time.monotonic() < deadline:
+        job = ImportJob.objects.filter().first()
+        if job is not None and job.status == ImportJob.Status.RUNNING and 0 < job.progress_done < ROWS:
+            return job
+        assert job is None or job.status in (ImportJob.Status.QUEUED, ImportJob.Status.RUNNING), (
+            f"the job ended before it could be seen midway: {job.status}"
+        )
+        worker.send_signal(signal.SIGCONT)
+        time.sleep(slice_seconds)
+        worker.send_signal(signal.SIGSTOP)
+    raise AssertionError("the job was never seen midway")
+
+
 def test_a_coordinator_uploads_watches_the_progress_reloads_confirms_and_reads_the_report(
     page, live_server, coordinator
 ):
@@ -66,21 +85,22 @@ def test_a_coordinator_uploads_watches_the_progress_reloads_confirms_and_reads_t
         page.set_input_files(
             "#id_file", files=[{"name": "membres.csv", "mimeType": "text/csv", "buffer": csv_file()}]
         )
+        worker.send_signal(signal.SIGSTOP)  # from here on the worker only runs in the slices below
         page.get_by_role("button", name="Prévisualiser l’import").click()
 
         expect(page).to_have_url(re.compile(r"/admin/actors/actor/importer/\d+/$"))
         bar = page.locator("progress")
         expect(bar).to_be_visible()
         expect(page.get_by_role("link", name="Rafraîchir")).to_be_visible()
-        # The script moves the bar as the worker checks the rows.
-        page.wait_for_function(
-            "() => { const p = document.querySelector('progress'); return p && p.value > 0; }", timeout=60_000
-        )
-        # Midway, the worker is frozen so that the reload finds the job where it is, however fast
-        # the machine: the page shows again what the database holds.
-        worker.send_signal(signal.SIGSTOP)
+        # The worker runs in short slices until the job is caught midway, then stays frozen, so that the
+        # page is checked against a job in progress however fast or slow the machine.
         try:
-            job = ImportJob.objects.get()
+            job = _frozen_midway(worker)
+            # The script moves the bar as the worker checks the rows (it reads the job's progress).
+            page.wait_for_function(
+                "() => { const p = document.querySelector('progress'); return p && p.value > 0; }",
+                timeout=60_000,
+            )
             assert job.status == ImportJob.Status.RUNNING and 0 < job.progress_done < ROWS
             assert axe_violations(page) == []  # the progress bar is named and described
             page.reload()
