@@ -6,7 +6,6 @@ WCAG 2.1 A/AA violation on the upload, progress and preview pages."""
 
 import re
 import signal
-import time
 
 import pytest
 from playwright.sync_api import expect
@@ -15,7 +14,7 @@ from actors.models import Actor, ImportJob
 from ess_portal.management.commands.setup_roles import roles_setup
 from tests import factories
 from tests.e2e.conftest import axe_violations
-from tests.integration.conftest import running_worker
+from tests.integration.conftest import run_in_slices, running_worker
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.integration]
 
@@ -50,22 +49,22 @@ def progress_value(page) -> int:
     return int(page.locator("progress").get_attribute("value") or 0)
 
 
-def _frozen_midway(worker, *, slice_seconds: float = 0.05, limit_seconds: float = 120.0) -> ImportJob:
-    """Freeze the worker, then let it run ``slice_seconds`` at a time until its job has written some
-    progress but is not finished; return the job with the worker left frozen (SIGSTOP)."""
-    worker.send_signal(signal.SIGSTOP)
-    deadline = time.monotonic() + limit_seconds
-    while time.monotonic() < deadline:
+def _frozen_midway(worker) -> ImportJob:
+    """Run the worker in slices until its job has written some progress but is not finished; return
+    the job with the worker left frozen (SIGSTOP)."""
+
+    def midway():
         job = ImportJob.objects.filter().first()
-        if job is not None and job.status == ImportJob.Status.RUNNING and 0 < job.progress_done < ROWS:
-            return job
         assert job is None or job.status in (ImportJob.Status.QUEUED, ImportJob.Status.RUNNING), (
             f"the job ended before it could be seen midway: {job.status}"
         )
-        worker.send_signal(signal.SIGCONT)
-        time.sleep(slice_seconds)
-        worker.send_signal(signal.SIGSTOP)
-    raise AssertionError("the job was never seen midway")
+        return (
+            job
+            if job is not None and job.status == ImportJob.Status.RUNNING and 0 < job.progress_done < ROWS
+            else None
+        )
+
+    return run_in_slices(worker, midway, timeout=120)
 
 
 def test_a_coordinator_uploads_watches_the_progress_reloads_confirms_and_reads_the_report(

@@ -81,6 +81,24 @@ def running_worker(extra_env: dict[str, str] | None = None, *, beat: bool = Fals
                 process.wait()
 
 
+def run_in_slices(worker, predicate, *, run_seconds: float = 0.05, pause_seconds: float = 0.6, timeout=120.0):
+    """Let ``worker`` (a ``running_worker()`` process) run ``run_seconds`` at a time, frozen (SIGSTOP)
+    ``pause_seconds`` in between, until ``predicate()`` is truthy; return its value with the worker left
+    frozen (the caller sends SIGCONT). The pauses are longer than the import's progress interval, so
+    each slice writes progress: a test sees a job midway however fast the machine is."""
+    worker.send_signal(signal.SIGSTOP)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        worker.send_signal(signal.SIGCONT)
+        time.sleep(run_seconds)
+        worker.send_signal(signal.SIGSTOP)
+        time.sleep(pause_seconds)
+    pytest.fail(f"condition not met within {timeout} s")
+
+
 def wait_for(predicate, timeout: float = 30.0, interval: float = 0.2):
     """Poll ``predicate`` until it returns a truthy value; fail the test after ``timeout`` seconds."""
     deadline = time.monotonic() + timeout
