@@ -285,3 +285,15 @@ def coordinator_client(client, coordinator):
 def regional_client(client, regional):
     client.force_login(regional)
     return client
+
+
+@pytest.fixture
+def eager_celery():
+    """Published tasks run in-process at once, as with no REDIS_URL (``make run``). CI sets REDIS_URL,
+    which would otherwise queue them for a worker that tests without ``running_worker()`` do not start."""
+    from ess_portal.celery import app as celery_app
+
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous

@@ -4,7 +4,6 @@ import re
 
 import pytest
 
-from ess_portal.celery import app as celery_app
 from tests import factories
 
 PASSWORD = "correct horse battery staple"
@@ -12,13 +11,8 @@ NEW_PASSWORD = "Un-mot-de-passe-tout-neuf-2031"
 
 
 @pytest.fixture(autouse=True)
-def _eager_celery():
-    """Run published tasks in-process (CI sets REDIS_URL, which would otherwise queue them for a worker
-    these tests do not start)."""
-    previous = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = previous
+def _tasks_in_process(eager_celery):
+    """Published tasks run in-process here (the shared ``eager_celery`` fixture)."""
 
 
 @pytest.fixture

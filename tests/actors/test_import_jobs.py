@@ -36,15 +36,6 @@ def redon(db):
     return factories.CommuneFactory(insee_code="35236", name="Redon", postal_codes="35600", latitude=47.65)
 
 
-@pytest.fixture
-def eager_celery():
-    """Tasks run in-process as soon as they are published, as with no REDIS_URL (``make run``)."""
-    previous = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = previous
-
-
 def upload(client, pole, content: bytes, name="membres.csv"):
     return client.post(
         reverse("admin:actors_actor_import"),

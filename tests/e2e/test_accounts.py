@@ -11,7 +11,6 @@ from django_otp.oath import TOTP
 from playwright.sync_api import expect
 
 from accounts.models import Invitation
-from ess_portal.celery import app as celery_app
 from ess_portal.management.commands.setup_roles import roles_setup
 from tests import factories
 from tests.e2e.conftest import admin_login
@@ -21,13 +20,8 @@ CHOSEN = "Mon-propre-mot-de-passe-2031"
 
 
 @pytest.fixture(autouse=True)
-def eager_celery():
-    """The live server runs in this process: its published tasks run in-process, mail goes to the outbox
-    (CI sets REDIS_URL, which would otherwise queue them for a worker these tests do not start)."""
-    previous = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = previous
+def _tasks_in_process(eager_celery):
+    """Published tasks run in-process here (the shared ``eager_celery`` fixture)."""
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from ess_portal.celery import app as celery_app
 from events.models import Registration
 from tests import factories
 from tests.e2e.conftest import axe_violations
@@ -21,12 +20,8 @@ def browser_context_args(browser_context_args):
 
 
 @pytest.fixture(autouse=True)
-def eager_celery():
-    """The live server runs in this process: its published tasks run in-process, mail goes to the outbox."""
-    previous = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = previous
+def _tasks_in_process(eager_celery):
+    """Published tasks run in-process here (the shared ``eager_celery`` fixture)."""
 
 
 def _format(violations) -> str:
