@@ -14,8 +14,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from .ics import event_calendar
-from .models import EmailRecord, EventMessage
+from .cycle_models import CYCLE_KEY_PREFIX
+from .ics import calendar_for, event_calendar
+from .models import CycleBooking, EmailRecord, EventMessage
 
 Kind = EmailRecord.Kind
 
@@ -30,6 +31,13 @@ SUBJECTS = {
     Kind.CANCELLED: _("Your registration is cancelled: %(title)s"),
     Kind.LINK: _("Your registration: %(title)s"),
     Kind.MESSAGE: "%(title)s",
+}
+
+#: The emails of a workshop cycle (one for all its sessions: ``events.services.cycles``).
+CYCLE_SUBJECTS = {
+    Kind.CONFIRMATION_REQUEST: _("Please confirm your registration for the workshop: %(title)s"),
+    Kind.CONFIRMED: _("Your registration for the workshop: %(title)s"),
+    Kind.CANCELLED: _("Your registration for the workshop is cancelled: %(title)s"),
 }
 
 WITH_CALENDAR = {Kind.CONFIRMED, Kind.PROMOTED, Kind.REMINDER, Kind.EVENT_CHANGED, Kind.EVENT_CANCELLED}
@@ -60,14 +68,30 @@ def build_message(record: EmailRecord) -> EmailMultiAlternatives:
             "record": record,
             **email_context(event=event, registration=registration, registration_url=registration_url),
         }
-        if record.kind == Kind.MESSAGE:
+        template = record.kind
+        cycle_sessions = None
+        if record.key.startswith(CYCLE_KEY_PREFIX) and record.kind in CYCLE_SUBJECTS:
+            booking = CycleBooking.objects.select_related("workshop").get(
+                pk=int(record.key.removeprefix(CYCLE_KEY_PREFIX))
+            )
+            cycle_registrations = list(booking.registrations_in_order())
+            cycle_sessions = [r.event for r in cycle_registrations if r.status == r.Status.CONFIRMED]
+            context.update(
+                booking=booking,
+                workshop=booking.workshop,
+                cycle_registrations=cycle_registrations,
+                cycle_url=settings.SITE_URL + booking.get_absolute_url(),
+            )
+            template = f"cycle_{record.kind}"
+            subject = str(CYCLE_SUBJECTS[record.kind]) % {"title": booking.workshop.title}
+        elif record.kind == Kind.MESSAGE:
             message = EventMessage.objects.get(pk=int(record.key))
             context.update(subject=message.subject, body=message.body)
             subject = message.subject
         else:
             subject = str(SUBJECTS[record.kind]) % {"title": event.title}
-        text = render_to_string(f"emails/{record.kind}.txt", context)
-        html = render_to_string(f"emails/{record.kind}.html", context)
+        text = render_to_string(f"emails/{template}.txt", context)
+        html = render_to_string(f"emails/{template}.html", context)
     message = EmailMultiAlternatives(
         subject=subject.replace("\n", " "),
         body=text,
@@ -75,6 +99,9 @@ def build_message(record: EmailRecord) -> EmailMultiAlternatives:
         headers={"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All"},
     )
     message.attach_alternative(html, "text/html")
-    if record.kind in WITH_CALENDAR:
+    if cycle_sessions is not None:
+        if cycle_sessions and record.kind == Kind.CONFIRMED:  # only the sessions with a seat
+            message.attach("atelier.ics", calendar_for(cycle_sessions, name=context["workshop"].title, method="PUBLISH").decode(), "text/calendar")
+    elif record.kind in WITH_CALENDAR:
         message.attach("evenement.ics", event_calendar(event, method="PUBLISH").decode(), "text/calendar")
     return message

@@ -13,6 +13,8 @@ from core.outbox import EmailStatus
 from core.public_cache import PublicDataQuerySet
 from poles.models import Pole, PoleScopedQuerySet
 
+from .cycle_models import CycleBooking  # noqa: F401  (a model of this app, kept in its own module)
+
 
 def new_token() -> str:
     return secrets.token_urlsafe(32)
@@ -314,6 +316,14 @@ class Registration(TimeStamped):
         _("walk-in"),
         default=False,
         help_text=_("Registered at the door by a coordinator, not by themselves."),
+    )
+    cycle = models.ForeignKey(
+        "events.CycleBooking",
+        verbose_name=_("workshop cycle registration"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="registrations",
     )
 
     objects = RegistrationQuerySet.as_manager()

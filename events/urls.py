@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import cycle_views, views
 
 app_name = "events"
 urlpatterns = [
@@ -10,7 +10,9 @@ urlpatterns = [
     path("evenements/<slug:slug>.ics", views.event_ics, name="ics"),
     path("evenements/<slug:slug>/", views.EventDetailView.as_view(), name="detail"),
     path("evenements/<slug:slug>/inscription/", views.EventRegisterView.as_view(), name="register"),
-    path("ateliers/<slug:slug>/", views.WorkshopDetailView.as_view(), name="workshop"),
+    path("ateliers/<slug:slug>/", cycle_views.WorkshopDetailView.as_view(), name="workshop"),
+    path("ateliers/<slug:slug>/inscription/", cycle_views.CycleRegisterView.as_view(), name="cycle_register"),
+    path("inscription/cycle/<slug:token>/", cycle_views.CycleView.as_view(), name="cycle"),
     path("inscription/<slug:token>/", views.RegistrationView.as_view(), name="registration"),
     path("inscription/<slug:token>/attestation.pdf", views.registration_certificate, name="certificate"),
     path("confidentialite/", views.PrivacyView.as_view(), name="privacy"),

@@ -14,9 +14,8 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
-from django.views.generic import DetailView, ListView, TemplateView
+from django.views.generic import ListView, TemplateView
 
-from actors.models import Actor
 from core.queries import InvalidQuery, filtered, query_is_invalid, query_with
 from core.ratelimit import rate_limited
 from events.services import registrations
@@ -25,7 +24,7 @@ from . import pdf
 from .filters import EventFilter
 from .forms import RegistrationForm
 from .ics import calendar_for, event_calendar
-from .models import Event, Registration, RegistrationState, Workshop
+from .models import Event, Registration, RegistrationState
 from .services.personal_data import PLACES
 
 
@@ -230,28 +229,6 @@ def registration_certificate(request, token):
     return pdf.pdf_response(
         pdf.certificate_pdf(registration=registration), f"attestation-{registration.event.slug}.pdf"
     )
-
-
-class WorkshopDetailView(DetailView):
-    """A co-production workshop: its sessions and the organisations that take part."""
-
-    template_name = "events/workshop_detail.html"
-    queryset = Workshop.objects.select_related("pole")
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        sessions = self.object.events.published().select_related("commune").with_seat_counts()
-        now = timezone.now()
-        context.update(
-            upcoming_sessions=sessions.upcoming(now),
-            past_sessions=sessions.past(now),
-            participants=Actor.objects.published()
-            .filter(workshops=self.object)
-            .select_related("commune")
-            .order_by("name"),
-            now=now,
-        )
-        return context
 
 
 def _ics_response(content: bytes, filename: str) -> HttpResponse:
