@@ -1,12 +1,69 @@
-"""The FilterSet of the event lists (HTML list, archive and the iCalendar feed share it)."""
+"""The FilterSet of the event lists (HTML list and month view, archive, iCalendar and RSS/Atom feeds, the
+open-data exports and the embeddable agenda share it, so they always agree)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
 import django_filters
+from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.public_widgets import FastSelect
+from core.public_widgets import FastSelect, FastTextInput
 from poles.models import Pole
 
 from .models import Event, Workshop
+
+PARIS = ZoneInfo("Europe/Paris")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+#: Whether events have a ``format`` (in person, online, hybrid). Until the field exists the lists filter by
+#: pole, kind, workshop and month; once it does, the ``format`` filter below appears by itself (and the
+#: open data, feeds and JSON-LD read it): this is the one hook to keep.
+HAS_FORMAT = any(field.name == "format" for field in Event._meta.get_fields())
+
+
+class MonthInput(FastTextInput):
+    """``<input type="month">``: a month picker where the browser has one, else a text field (YYYY-MM)."""
+
+    input_type = "month"
+
+
+class MonthField(forms.CharField):
+    """A month written ``YYYY-MM`` (``2026-12``), cleaned to the first day of that month."""
+
+    default_error_messages = {"invalid": _("Enter a month as YYYY-MM, for example 2026-12.")}
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        match = _MONTH.match(value.strip())
+        if not match or not 1 <= int(match[2]) <= 12 or not 2000 <= int(match[1]) <= 2100:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return date(int(match[1]), int(match[2]), 1)
+
+
+def month_bounds(first: date) -> tuple[datetime, datetime]:
+    """The start of the month and of the next one, in Paris time."""
+    following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    return (
+        datetime.combine(first, time.min, tzinfo=PARIS),
+        datetime.combine(following, time.min, tzinfo=PARIS),
+    )
+
+
+class MonthFilter(django_filters.Filter):
+    field_class = MonthField
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        start, end = month_bounds(value)
+        return qs.filter(Q(starts_at__lt=end) & Q(ends_at__gte=start))
 
 
 class EventFilter(django_filters.FilterSet):
@@ -20,6 +77,10 @@ class EventFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(
         label=_("Kind"), choices=Event.Kind.choices, empty_label=_("All kinds"), widget=FastSelect
     )
+    if HAS_FORMAT:  # pragma: no cover - the field is added by the "format and access" work
+        format = django_filters.ChoiceFilter(
+            label=_("Format"), choices=Event.Format.choices, empty_label=_("All formats"), widget=FastSelect
+        )
     workshop = django_filters.ModelChoiceFilter(
         label=_("Workshop"),
         queryset=Workshop.objects.order_by("title"),
@@ -27,7 +88,16 @@ class EventFilter(django_filters.FilterSet):
         empty_label=_("All workshops"),
         widget=FastSelect,
     )
+    month = MonthFilter(
+        label=_("Month"),
+        widget=MonthInput(attrs={"placeholder": "2026-12", "pattern": r"\d{4}-\d{2}"}),
+        help_text=_("YYYY-MM"),
+    )
 
     class Meta:
         model = Event
-        fields = ["pole", "kind", "workshop"]
+        fields = ["pole", "kind", *(["format"] if HAS_FORMAT else []), "workshop", "month"]
+
+
+#: The query parameters of the event lists (the page cache and the exports keep these only).
+FILTERS = frozenset(EventFilter.base_filters)

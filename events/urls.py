@@ -1,10 +1,14 @@
 from django.urls import path
 
-from . import cycle_views, views
+from . import agenda, cycle_views, views
 
 app_name = "events"
 urlpatterns = [
-    path("evenements/", views.EventListView.as_view(), name="list"),
+    path("evenements/", views.event_list, name="list"),
+    path("evenements/flux.rss", agenda.EventsFeed(), name="feed_rss"),
+    path("evenements/flux.atom", agenda.EventsAtomFeed(), name="feed_atom"),
+    path("donnees/evenements.csv", agenda.events_csv, name="open_data_csv"),
+    path("donnees/evenements.json", agenda.events_json, name="open_data_json"),
     path("evenements.ics", views.events_ics, name="calendar"),
     path("evenements/archives/", views.EventArchiveView.as_view(), name="archive"),
     path("evenements/<slug:slug>.ics", views.event_ics, name="ics"),

@@ -14,22 +14,32 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
+from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.generic import ListView, TemplateView
 
+from core.public_cache import cache_public_page
 from core.queries import InvalidQuery, filtered, query_is_invalid, query_with
 from core.ratelimit import rate_limited
 from events.services import registrations
 
-from . import pdf
-from .filters import EventFilter
+from . import agenda, pdf
+from .filters import FILTERS, EventFilter
 from .forms import RegistrationForm
 from .ics import calendar_for, event_calendar
 from .models import Event, Registration, RegistrationState
 from .services.personal_data import PLACES
+from .structured_data import event_schema, json_ld_script
+
+
+#: What the event lists read from the query string, and so what their cached pages are keyed on.
+LIST_PARAMS = FILTERS | {"page", "vue", "embed"}
+MONTH_VIEW = "mois"
 
 
 class FilteredEventListView(ListView):
-    """Published events through :class:`EventFilter`; a malformed filter answers 400 with the form."""
+    """Published events through :class:`EventFilter`, as a list (paginated) or, with ``?vue=mois``, as a
+    month calendar (``mois=YYYY-MM``, this month by default); a malformed filter answers 400 with the
+    form."""
 
     template_name = "events/event_list.html"
     paginate_by = 20
@@ -37,7 +47,13 @@ class FilteredEventListView(ListView):
 
     def get_base_queryset(self):
         events = Event.objects.published().select_related("pole", "commune", "workshop")
+        if self.is_month_view:
+            return events
         return events.past() if self.archive else events.upcoming()
+
+    @property
+    def is_month_view(self) -> bool:
+        return not self.archive and self.request.GET.get("vue") == MONTH_VIEW
 
     def paginate_queryset(self, queryset, page_size):
         """Count the bare filtered events; add the seat counts (a join and grouping) to the page only."""
@@ -46,20 +62,29 @@ class FilteredEventListView(ListView):
         page.object_list = queryset.with_seat_counts()[bottom : bottom + paginator.per_page]
         return paginator, page, page.object_list, is_paginated
 
+    def get_paginate_by(self, queryset):
+        return None if self.is_month_view else self.paginate_by
+
     def get_queryset(self):
         self.filterset = EventFilter(self.request.GET or None, queryset=self.get_base_queryset())
-        if query_is_invalid(self.filterset):
+        if query_is_invalid(self.filterset) or self.is_month_view:
             return self.filterset.queryset.none()
         return self.filterset.qs
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        now = timezone.now()
         context.update(
             filter=self.filterset,
             archive=self.archive,
             querystring=query_with(self.request.GET, drop={"page"}),
-            now=timezone.now(),
+            filter_query=query_with(self.request.GET, drop={"page", "vue", "embed", "month"}, skip_empty=True),
+            month_view=self.is_month_view,
+            now=now,
         )
+        if self.is_month_view and not query_is_invalid(self.filterset):
+            first = self.filterset.form.cleaned_data.get("month") or timezone.localtime(now).date().replace(day=1)
+            context.update(agenda.month_context(self.filterset, first))
         return context
 
     def render_to_response(self, context, **response_kwargs):
@@ -76,6 +101,29 @@ class EventArchiveView(FilteredEventListView):
     """Past events, most recent first."""
 
     archive = True
+
+
+class AgendaEmbedView(FilteredEventListView):
+    """The chrome-less agenda for an iframe on a pole's own site (``/evenements/?embed=1&pole=…``)."""
+
+    template_name = "events/agenda_embed.html"
+    paginate_by = agenda.EMBED_ITEMS
+
+
+_event_list = EventListView.as_view()
+_agenda_embed = xframe_options_exempt(AgendaEmbedView.as_view())
+
+
+@cache_public_page(params=LIST_PARAMS)
+def event_list(request):
+    """``/evenements/``: the list or month view, or with ``?embed=1`` the embeddable agenda (the only
+    framable events page). Cached for anonymous visitors per data version, which seat changes renew
+    too (``events.apps``); the states that change with time alone (an event over, registration
+    closing) are at most ``PUBLIC_CACHE_SECONDS`` late, and the event page and the services always
+    check them live."""
+    if request.GET.get("embed"):
+        return _agenda_embed(request)
+    return _event_list(request)
 
 
 def _event_queryset():
@@ -99,6 +147,7 @@ def _render_event(request, event: Event, form: RegistrationForm | None = None, s
         "sessions": sessions,
         "form": form,
         "map_point": _map_point(event),
+        "json_ld": json_ld_script(event_schema(event, state=state, seats_left=event.seats_left())),
     }
     return render(request, "events/event_detail.html", context, status=status)
 

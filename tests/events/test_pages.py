@@ -16,6 +16,13 @@ pytestmark = pytest.mark.django_db
 
 
 def count_queries(client, url):
+    """Queries of the page rendered afresh: both tiers of the page cache emptied."""
+    from django.core.cache import cache
+
+    from core.public_cache import _local
+
+    cache.clear()
+    _local.clear()
     with CaptureQueriesContext(connection) as context:
         response = client.get(url)
     assert response.status_code == HTTPStatus.OK

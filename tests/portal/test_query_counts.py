@@ -18,6 +18,9 @@ URLS = [
     "/carte/",
     "/carte/?embed=1&pole={pole}",
     "/donnees/",
+    "/evenements/",
+    "/evenements/?vue=mois",
+    "/evenements/?embed=1&pole={pole}",
     "/api/acteurs.geojson",
     "/api/poles.geojson",
 ]

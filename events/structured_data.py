@@ -1,0 +1,109 @@
+"""schema.org ``Event`` JSON-LD of an event page, read by search engines and event aggregators.
+
+Attendance mode: the ``format`` field (in person, online, hybrid) when the model has one; until then
+every event is held in person (``OfflineEventAttendanceMode``). ``FORMAT_ATTENDANCE_MODES`` is the one
+place to extend.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.conf import settings
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from .models import Event, RegistrationState
+
+SCHEMA = "https://schema.org/"
+
+#: ``Event.format`` values (when the field exists) → schema.org attendance modes.
+FORMAT_ATTENDANCE_MODES = {
+    "in_person": "OfflineEventAttendanceMode",
+    "online": "OnlineEventAttendanceMode",
+    "hybrid": "MixedEventAttendanceMode",
+}
+
+#: Registration states → schema.org ``ItemAvailability`` of the (free) offer.
+AVAILABILITY = {
+    RegistrationState.OPEN: "InStock",
+    RegistrationState.FULL: "SoldOut",
+    RegistrationState.NOT_YET_OPEN: "PreOrder",
+    RegistrationState.CLOSED: "Discontinued",
+    RegistrationState.CANCELLED: "Discontinued",
+    RegistrationState.PAST: "Discontinued",
+}
+
+
+def attendance_mode(event: Event) -> str:
+    return SCHEMA + FORMAT_ATTENDANCE_MODES.get(getattr(event, "format", "in_person"), "OfflineEventAttendanceMode")
+
+
+def _location(event: Event) -> dict:
+    commune = event.commune if event.commune_id else None
+    address = {"@type": "PostalAddress", "addressRegion": "Bretagne", "addressCountry": "FR"}
+    if event.address:
+        address["streetAddress"] = event.address
+    if commune is not None:
+        address["addressLocality"] = commune.name
+        if commune.postal_code_list:
+            address["postalCode"] = commune.postal_code_list[0]
+    place = {"@type": "Place", "name": event.venue or (commune.name if commune else event.title), "address": address}
+    if event.has_position:
+        place["geo"] = {"@type": "GeoCoordinates", "latitude": event.latitude, "longitude": event.longitude}
+    return place
+
+
+def event_schema(event: Event, *, state: RegistrationState, seats_left: int | None) -> dict:
+    """The schema.org ``Event`` of one event (``pole`` and ``commune`` loaded)."""
+    url = settings.SITE_URL + event.get_absolute_url()
+    pole = event.pole
+    organizer = {"@type": "Organization", "name": pole.name, "url": settings.SITE_URL + pole.get_absolute_url()}
+    if pole.email:
+        organizer["email"] = pole.email
+    offer = {
+        "@type": "Offer",
+        "price": "0",
+        "priceCurrency": "EUR",
+        "url": url + "#inscription",
+        "availability": SCHEMA + AVAILABILITY[state],
+    }
+    if event.registration_opens_at:
+        offer["validFrom"] = event.registration_opens_at.isoformat()
+    if seats_left is not None:
+        offer["inventoryLevel"] = {"@type": "QuantitativeValue", "value": seats_left}
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "name": event.title,
+        "url": url,
+        "startDate": event.starts_at.isoformat(),
+        "endDate": event.ends_at.isoformat(),
+        "eventAttendanceMode": attendance_mode(event),
+        "eventStatus": SCHEMA
+        + ("EventCancelled" if event.status == Event.Status.CANCELLED else "EventScheduled"),
+        "location": _location(event),
+        "organizer": organizer,
+        "offers": offer,
+        "inLanguage": "fr",
+        "isAccessibleForFree": True,
+    }
+    if event.description:
+        data["description"] = event.description[:5000]
+    if event.capacity is not None:
+        data["maximumAttendeeCapacity"] = event.capacity
+    if event.workshop_id:
+        data["superEvent"] = {
+            "@type": "EventSeries",
+            "name": event.workshop.title,
+            "url": settings.SITE_URL + event.workshop.get_absolute_url(),
+        }
+    return data
+
+
+def json_ld_script(data: dict) -> SafeString:
+    """A ``<script type="application/ld+json">`` block; ``<``, ``>`` and ``&`` are escaped so that no
+    text of the event can close the element (as Django's ``json_script``)."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    text = text.replace("<", "\\u003C").replace(">", "\\u003E").replace("&", "\\u0026")
+    return format_html('<script type="application/ld+json">{}</script>', SafeString(text))
