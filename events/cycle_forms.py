@@ -31,10 +31,12 @@ class CycleRegistrationForm(RegistrationForm):
     def __init__(self, *args, workshop, sessions: list[Event], **kwargs):
         super().__init__(*args, event=sessions[0], **kwargs)
         self.workshop = workshop
-        self.fields["sessions"].queryset = Event.objects.filter(pk__in=[event.pk for event in sessions]).order_by(
-            "starts_at"
-        )
+        self.fields["sessions"].queryset = Event.objects.filter(
+            pk__in=[event.pk for event in sessions]
+        ).order_by("starts_at")
         self.fields["sessions"].initial = [event.pk for event in sessions]
         self.order_fields(self.field_order)
-        if any(event.is_members_only for event in sessions) and not all(event.is_members_only for event in sessions):
+        if any(event.is_members_only for event in sessions) and not all(
+            event.is_members_only for event in sessions
+        ):
             self.fields["organisation"].help_text = _("Some sessions are for member organisations only.")

@@ -125,7 +125,9 @@ class CycleView(View):
             "rows": rows,
             "person": rows[0],
             "Status": Registration.Status,
-            "can_confirm": any(r.status == Registration.Status.PENDING and r.event.seats_can_change(now) for r in rows),
+            "can_confirm": any(
+                r.status == Registration.Status.PENDING and r.event.seats_can_change(now) for r in rows
+            ),
             "can_cancel": any(r.is_active and r.event.starts_at > now for r in rows),
         }
         return render(request, "events/cycle_detail.html", context)
@@ -136,12 +138,22 @@ class CycleView(View):
         if action == "confirm":
             result = cycles.cycle_confirm(booking=booking)
             if result.confirmed or result.waitlisted:
-                messages.success(request, _("Your registration for the workshop is confirmed: each session shows its status below."))
+                messages.success(
+                    request,
+                    _(
+                        "Your registration for the workshop is confirmed: each session shows its status below."
+                    ),
+                )
             if result.refused:
-                messages.error(request, _("Some sessions can no longer be confirmed: they are cancelled or have started."))
+                messages.error(
+                    request,
+                    _("Some sessions can no longer be confirmed: they are cancelled or have started."),
+                )
         elif action == "cancel":
             cycles.cycle_cancel(booking=booking)
-            messages.success(request, _("Your registration for the sessions that have not started is cancelled."))
+            messages.success(
+                request, _("Your registration for the sessions that have not started is cancelled.")
+            )
         else:
             messages.error(request, _("Unknown action."))
         return redirect(booking)

@@ -101,7 +101,11 @@ def build_message(record: EmailRecord) -> EmailMultiAlternatives:
     message.attach_alternative(html, "text/html")
     if cycle_sessions is not None:
         if cycle_sessions and record.kind == Kind.CONFIRMED:  # only the sessions with a seat
-            message.attach("atelier.ics", calendar_for(cycle_sessions, name=context["workshop"].title, method="PUBLISH").decode(), "text/calendar")
+            message.attach(
+                "atelier.ics",
+                calendar_for(cycle_sessions, name=context["workshop"].title, method="PUBLISH").decode(),
+                "text/calendar",
+            )
     elif record.kind in WITH_CALENDAR:
         message.attach("evenement.ics", event_calendar(event, method="PUBLISH").decode(), "text/calendar")
     return message

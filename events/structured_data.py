@@ -36,7 +36,9 @@ AVAILABILITY = {
 
 
 def attendance_mode(event: Event) -> str:
-    return SCHEMA + FORMAT_ATTENDANCE_MODES.get(getattr(event, "format", "in_person"), "OfflineEventAttendanceMode")
+    return SCHEMA + FORMAT_ATTENDANCE_MODES.get(
+        getattr(event, "format", "in_person"), "OfflineEventAttendanceMode"
+    )
 
 
 def _location(event: Event) -> dict:
@@ -48,7 +50,11 @@ def _location(event: Event) -> dict:
         address["addressLocality"] = commune.name
         if commune.postal_code_list:
             address["postalCode"] = commune.postal_code_list[0]
-    place = {"@type": "Place", "name": event.venue or (commune.name if commune else event.title), "address": address}
+    place = {
+        "@type": "Place",
+        "name": event.venue or (commune.name if commune else event.title),
+        "address": address,
+    }
     if event.has_position:
         place["geo"] = {"@type": "GeoCoordinates", "latitude": event.latitude, "longitude": event.longitude}
     return place
@@ -58,7 +64,11 @@ def event_schema(event: Event, *, state: RegistrationState, seats_left: int | No
     """The schema.org ``Event`` of one event (``pole`` and ``commune`` loaded)."""
     url = settings.SITE_URL + event.get_absolute_url()
     pole = event.pole
-    organizer = {"@type": "Organization", "name": pole.name, "url": settings.SITE_URL + pole.get_absolute_url()}
+    organizer = {
+        "@type": "Organization",
+        "name": pole.name,
+        "url": settings.SITE_URL + pole.get_absolute_url(),
+    }
     if pole.email:
         organizer["email"] = pole.email
     offer = {

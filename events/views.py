@@ -30,7 +30,6 @@ from .models import Event, Registration, RegistrationState
 from .services.personal_data import PLACES
 from .structured_data import event_schema, json_ld_script
 
-
 #: What the event lists read from the query string, and so what their cached pages are keyed on.
 LIST_PARAMS = FILTERS | {"page", "vue", "embed"}
 MONTH_VIEW = "mois"
@@ -78,12 +77,16 @@ class FilteredEventListView(ListView):
             filter=self.filterset,
             archive=self.archive,
             querystring=query_with(self.request.GET, drop={"page"}),
-            filter_query=query_with(self.request.GET, drop={"page", "vue", "embed", "month"}, skip_empty=True),
+            filter_query=query_with(
+                self.request.GET, drop={"page", "vue", "embed", "month"}, skip_empty=True
+            ),
             month_view=self.is_month_view,
             now=now,
         )
         if self.is_month_view and not query_is_invalid(self.filterset):
-            first = self.filterset.form.cleaned_data.get("month") or timezone.localtime(now).date().replace(day=1)
+            first = self.filterset.form.cleaned_data.get("month") or timezone.localtime(now).date().replace(
+                day=1
+            )
             context.update(agenda.month_context(self.filterset, first))
         return context
 

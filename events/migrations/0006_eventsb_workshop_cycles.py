@@ -6,29 +6,57 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('events', '0004_checkin_walk_ins_and_messages'),
+        ("events", "0004_checkin_walk_ins_and_messages"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CycleBooking',
+            name="CycleBooking",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token', models.CharField(default=events.cycle_models.new_cycle_token, editable=False, max_length=64, unique=True, verbose_name='token')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('workshop', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='cycle_bookings', to='events.workshop', verbose_name='workshop')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "token",
+                    models.CharField(
+                        default=events.cycle_models.new_cycle_token,
+                        editable=False,
+                        max_length=64,
+                        unique=True,
+                        verbose_name="token",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                (
+                    "workshop",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="cycle_bookings",
+                        to="events.workshop",
+                        verbose_name="workshop",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'workshop cycle registration',
-                'verbose_name_plural': 'workshop cycle registrations',
-                'ordering': ['-created_at'],
+                "verbose_name": "workshop cycle registration",
+                "verbose_name_plural": "workshop cycle registrations",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.AddField(
-            model_name='registration',
-            name='cycle',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='registrations', to='events.cyclebooking', verbose_name='workshop cycle registration'),
+            model_name="registration",
+            name="cycle",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="registrations",
+                to="events.cyclebooking",
+                verbose_name="workshop cycle registration",
+            ),
         ),
     ]

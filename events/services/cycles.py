@@ -145,7 +145,9 @@ def cycle_cancel(*, booking: CycleBooking, now: datetime | None = None) -> list[
         for registration in booking.registrations_in_order().exclude(status=Status.CANCELLED):
             if registration.event.starts_at <= now:
                 continue
-            cancelled.append(registrations.registration_cancel(registration=registration, notify=False, now=now))
+            cancelled.append(
+                registrations.registration_cancel(registration=registration, notify=False, now=now)
+            )
         if cancelled:
             emails_create(cancelled[:1], kind=Kind.CANCELLED, key=booking.email_key)
     return cancelled

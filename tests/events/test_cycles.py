@@ -176,7 +176,11 @@ def test_cancelling_a_full_session_of_a_cycle_promotes_its_waiting_list(committe
     people = []
     for name in ("a", "b"):
         booking = committed(
-            cycles.cycle_register, workshop=workshop, events=[second], full_name=name, email=f"{name}@example.org"
+            cycles.cycle_register,
+            workshop=workshop,
+            events=[second],
+            full_name=name,
+            email=f"{name}@example.org",
         )
         committed(cycles.cycle_confirm, booking=booking)
         people.append(booking)
