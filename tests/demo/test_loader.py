@@ -145,6 +145,9 @@ def test_workshops_and_events_follow_the_source_text(reference_data):
     assert events.past(now).count() >= 2
     assert events.filter(audience=Event.Audience.MEMBERS).exists()
     assert events.filter(kind=Event.Kind.WORKSHOP_SESSION, workshop__isnull=False).count() >= 3
+    cycle = events.filter(workshop__slug="cades-atelier-eco-construction")
+    assert cycle.count() >= 4  # a workshop cycle: past, places left and full sessions
+    assert any(session.registration_state(now) == "full" for session in cycle.with_seat_counts())
     small = events.get(capacity__lte=10)
     assert 0 < small.seats_left() < small.capacity
     assert meeting.seats_left() < 80
