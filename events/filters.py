@@ -12,6 +12,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.public_cache import per_version
 from core.public_widgets import FastSelect, FastTextInput
 from poles.models import Pole
 
@@ -97,6 +98,25 @@ class EventFilter(django_filters.FilterSet):
     class Meta:
         model = Event
         fields = ["pole", "kind", *(["format"] if HAS_FORMAT else []), "workshop", "month"]
+
+    @property
+    def form(self):
+        """The filter form, its pole and workshop options read once per process and data version (the
+        selects are rendered from them; a chosen value is still validated against the database)."""
+        if not hasattr(self, "_form"):
+            form = super().form
+            for name, choices in per_version("event-filter-choices", _model_choices).items():
+                field = form.fields[name]
+                field.widget.choices = [("", field.empty_label), *choices]
+        return self._form
+
+
+def _model_choices() -> dict[str, list[tuple[str, str]]]:
+    """Options of the pole and workshop selects, as their model choice fields would list them."""
+    return {
+        name: [(str(obj.slug), str(obj)) for obj in EventFilter.base_filters[name].queryset.all()]
+        for name in ("pole", "workshop")
+    }
 
 
 #: The query parameters of the event lists (the page cache and the exports keep these only).
