@@ -94,6 +94,9 @@ def test_a_view_never_sees_a_parameter_it_does_not_declare(client, renders, cook
         "/carte/?embed=1",
         "/integrer/",
         "/a-propos/",
+        "/evenements/",
+        "/evenements/?vue=mois",
+        "/evenements/?embed=1",
     ],
 )
 def test_cached_public_pages_need_no_nonce(client, public_site, url):
