@@ -227,7 +227,7 @@ class RegistrationView(View):
     def get_registration(self, token: str) -> Registration:
         return get_object_or_404(
             Registration.objects.not_anonymised().select_related(
-                "event__pole", "event__commune", "organisation"
+                "event__pole", "event__commune", "organisation", "cycle"
             ),
             token=token,
         )

@@ -103,6 +103,9 @@ def test_registering_for_the_cycle_sends_one_link_and_confirming_sends_one_email
     committed(client.post, cycle_link(request), {"action": "confirm"})
     committed(client.post, cycle_link(request), {"action": "confirm"})  # twice: still one email
 
+    session_page = client.get(registrations[0].get_absolute_url()).content.decode()
+    assert f'href="{booking.get_absolute_url()}"' in session_page  # each session links its cycle
+
     statuses = {r.event_id: r.status for r in booking.registrations.all()}
     assert statuses == {
         first.pk: Registration.Status.CONFIRMED,
