@@ -53,6 +53,7 @@ CACHED_PAGES = {
     "actors:open_data": "/donnees/",
     "legal_notice": "/mentions-legales/",
     "accessibility": "/accessibilite/",
+    "events:list": "/evenements/",
 }
 #: A meaningful value for each parameter some public page reads…
 KNOWN_VALUES = {
@@ -69,6 +70,10 @@ KNOWN_VALUES = {
     "embed": "1",
     "height": "300",
     "p": "1",
+    "kind": "meeting",
+    "workshop": "atelier-inconnu",
+    "month": "2031-03",
+    "vue": "mois",
 }
 #: … and parameters no page reads: campaign tags, click ids, guesses.
 UNKNOWN_VALUES = {"utm_source": "lettre-mars", "fbclid": "IwAR0", "lang": "en", "format": "json", "x": "1"}
