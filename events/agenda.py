@@ -115,7 +115,7 @@ class EventsFeed(Feed):
         return reverse("events:list")
 
     def items(self, events):
-        return events[:FEED_ITEMS]
+        return events.order_by("starts_at", "pk")[:FEED_ITEMS]
 
     def item_title(self, event):
         prefix = _("Cancelled:") + " " if event.status == Event.Status.CANCELLED else ""
