@@ -17,6 +17,7 @@ from django.http import Http404
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_titles import TitledAdmin
 from core.forms import HTTPS_URL_FIELDS
 
 from .models import Pole, is_regional, scope_to_user
@@ -108,7 +109,7 @@ class ScopedChoicesMixin:
         return ordered
 
 
-class PoleScopedAdmin(ScopedChoicesMixin, admin.ModelAdmin):
+class PoleScopedAdmin(TitledAdmin, ScopedChoicesMixin, admin.ModelAdmin):
     """Base admin for every pole-owned model: coordinators see and change only their poles' rows.
 
     Usage::
@@ -225,7 +226,7 @@ class PoleScopedInline(ScopedChoicesMixin):
     """
 
 
-class RegionalOnlyAdmin:
+class RegionalOnlyAdmin(TitledAdmin):
     """Mixin for the admins of accounts (users, groups, login attempts): the regional team's alone.
 
     A coordinator sees none of them, whatever model permissions they were given: who may log in, and
