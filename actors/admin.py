@@ -26,7 +26,7 @@ from core.audit import audit_record
 from core.csv_export import csv_response
 from core.models import AuditEvent
 from poles.admin_scoping import PoleScopedAdmin, allowed_pole_ids
-from poles.models import Commune, Pole
+from poles.models import Commune, Pole, may_edit
 
 from . import admin_proposals
 from .forms import ActorAdminForm, ActorImportForm, ProposalRejectForm
@@ -126,8 +126,7 @@ class DuplicateFilter(admin.SimpleListFilter):
 def duplicate_siret_message(request, other: Actor):
     """The SIRET's organisation in a coordinator's words: named and linked where the user may see it
     (their own poles' in the admin, a published one on the site), else a sentence that names nobody."""
-    allowed = allowed_pole_ids(request)
-    if allowed is None or other.pole_id in allowed:
+    if may_edit(request.user, other.pole_id):
         url = reverse("admin:actors_actor_change", args=[other.pk])
     elif other.is_published:
         url = other.get_absolute_url()
