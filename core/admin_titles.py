@@ -47,7 +47,12 @@ DJANGO_STRINGS = (
 class TitledAdmin:
     """Mixin of a model admin whose pages are titled with its ``nouns`` (see the module's docstring)."""
 
-    nouns: Nouns | None = None
+    nouns: Nouns | None = None  # else the model's ``admin_nouns``, when the admin's file has no room
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.nouns is None:
+            self.nouns = getattr(self.model, "admin_nouns", None)
 
     @property
     def add_label(self) -> str | None:

@@ -25,7 +25,6 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from core.admin_titles import Nouns
 from core.audit import audit_record
 from core.csv_export import csv_response
 from core.forms import LocatedAdminForm
@@ -44,8 +43,6 @@ from .tasks import send_emails
 @admin.register(Workshop)
 class WorkshopAdmin(PoleScopedAdmin):
     """Co-production workshops of the user's poles and their participant organisations."""
-
-    nouns = Nouns(_("a co-production workshop"), _("the co-production workshop"))
 
     list_display = ["title", "pole", "theme", "is_active"]
     list_filter = ["is_active", "pole"]
@@ -74,8 +71,6 @@ class EventAdminForm(LocatedAdminForm):
 @admin.register(Event)
 class EventAdmin(PoleScopedAdmin):
     """Events of the user's poles; saving one notifies the registrants of what changed."""
-
-    nouns = Nouns(_("an event"), _("the event"))
 
     form = EventAdminForm
     list_display = ["title", "pole", "starts_at", "status", "seats", "waiting", "registrations_link", "tools"]
@@ -250,8 +245,6 @@ class FailedEmailFilter(admin.SimpleListFilter):
 @admin.register(Registration)
 class RegistrationAdmin(PoleScopedAdmin):
     """Registrations of the user's poles' events: filters, CSV, attendance, promotion, emails not sent."""
-
-    nouns = Nouns(_("a registration"), _("the registration"))
 
     pole_path = "event__pole"
     # Fits 1,280 px without scrolling sideways; attendance is set per line (list_editable).
@@ -494,8 +487,6 @@ class RegistrationAdmin(PoleScopedAdmin):
 @admin.register(EmailRecord)
 class EmailRecordAdmin(PoleScopedAdmin):
     """The outbox, read-only: what was sent, what waits, what failed and why."""
-
-    nouns = Nouns(_("an email"), _("the email"))
 
     pole_path = "registration__event__pole"
     list_display = ["kind", "registration", "status", "due_at", "sent_at", "attempts", "last_error"]
