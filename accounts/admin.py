@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from core.admin_titles import Nouns
 from core.models import AuditEvent
 from poles.admin import PortalUserAdmin
 from poles.admin_scoping import RegionalOnlyAdmin
@@ -49,6 +50,8 @@ class ReadOnlyAdmin(RegionalOnlyAdmin, admin.ModelAdmin):
 @admin.register(Invitation)
 class InvitationAdmin(RegionalOnlyAdmin, admin.ModelAdmin):
     """ "Inviter un coordinateur": an address and the poles; the person chooses their password."""
+
+    nouns = Nouns(_("an invitation"), _("the invitation"))
 
     form = InvitationForm
     list_display = ["email", "pole_list", "invited_by", "created_at", "expires_at", "state_display"]
@@ -110,6 +113,7 @@ class InvitationAdmin(RegionalOnlyAdmin, admin.ModelAdmin):
 
 @admin.register(AccountEmail)
 class AccountEmailAdmin(ReadOnlyAdmin):
+    nouns = Nouns(_("an account email"), _("the account email"))
     list_display = ["kind", "user", "status", "created_at", "sent_at", "last_error"]
     list_filter = ["kind", "status"]
     list_select_related = ["user"]
@@ -120,6 +124,8 @@ class AccountEmailAdmin(ReadOnlyAdmin):
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyAdmin):
     """Who logged in, who failed to, and who exported which personal data: the regional team reads it."""
+
+    nouns = Nouns(_("an audit log entry"), _("the audit log entry"))
 
     list_display = ["at", "username", "action", "what", "ip_address"]
     list_filter = ["action"]

@@ -10,6 +10,6 @@ def otp_required(user) -> bool:
     ``OTP_REQUIRED_FOR_COORDINATORS`` is on (the production profile's default)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    if user.is_superuser or is_regional(user):
+    if is_regional(user):
         return True
     return settings.OTP_REQUIRED_FOR_COORDINATORS and user.is_staff

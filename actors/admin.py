@@ -21,11 +21,12 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from actors.services import csv_format, exports, import_jobs, proposals, publication
+from core.admin_titles import Nouns, TitledAdmin
 from core.audit import audit_record
 from core.csv_export import csv_response
 from core.models import AuditEvent
 from poles.admin_scoping import PoleScopedAdmin, allowed_pole_ids
-from poles.models import Commune, Pole
+from poles.models import Commune, Pole, may_edit
 
 from . import admin_proposals
 from .forms import ActorAdminForm, ActorImportForm, ProposalRejectForm
@@ -33,7 +34,8 @@ from .models import Actor, ImportJob, Sector
 
 
 @admin.register(Sector)
-class SectorAdmin(admin.ModelAdmin):
+class SectorAdmin(TitledAdmin, admin.ModelAdmin):
+    nouns = Nouns(_("a sector"), _("the sector"))
     list_display = ["name", "slug", "order"]
     list_editable = ["order"]
     search_fields = ["name"]
@@ -124,8 +126,7 @@ class DuplicateFilter(admin.SimpleListFilter):
 def duplicate_siret_message(request, other: Actor):
     """The SIRET's organisation in a coordinator's words: named and linked where the user may see it
     (their own poles' in the admin, a published one on the site), else a sentence that names nobody."""
-    allowed = allowed_pole_ids(request)
-    if allowed is None or other.pole_id in allowed:
+    if may_edit(request.user, other.pole_id):
         url = reverse("admin:actors_actor_change", args=[other.pk])
     elif other.is_published:
         url = other.get_absolute_url()
@@ -141,6 +142,8 @@ def duplicate_siret_message(request, other: Actor):
 @admin.register(Actor)
 class ActorAdmin(PoleScopedAdmin):
     """Member organisations, scoped to the user's poles (see the module docstring for suggestions)."""
+
+    nouns = Nouns(_("an organisation"), _("the organisation"))
 
     form = ActorAdminForm
     list_display = [
@@ -445,6 +448,8 @@ class ActorAdmin(PoleScopedAdmin):
 class ImportJobAdmin(PoleScopedAdmin):
     """The CSV imports of the user's poles, read-only: who uploaded what, and how it ended. Each row
     opens the import's own page (progress, preview or report)."""
+
+    nouns = Nouns(_("a CSV import"), _("the CSV import"))
 
     list_display = ["created_at", "file_name", "pole", "created_by", "stage", "status", "outcome"]
     list_display_links = None

@@ -14,8 +14,10 @@ from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from actors.services import proposals
+from core.admin_titles import Nouns
 from poles.admin_scoping import PoleScopedAdmin
 
 from .forms import ProposalDecisionForm
@@ -76,6 +78,8 @@ def proposal_decide_view(model_admin, request, object_id):
 @admin.register(ProposalEmail)
 class ProposalEmailAdmin(PoleScopedAdmin):
     """The proposals' outbox, read-only: what was sent about a proposal, and when."""
+
+    nouns = Nouns(_("a proposal email"), _("the proposal email"))
 
     pole_path = "actor__pole"
     list_display = ["actor", "kind", "status", "due_at", "sent_at", "attempts"]

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.models import Located, OutboxEmail, TimeStamped
+from core.models import Job, Located, OutboxEmail, TimeStamped
 from core.public_cache import PublicDataQuerySet
 from core.text import compact
 from core.validators import validate_siret
@@ -212,7 +212,7 @@ class ImportJobQuerySet(PoleScopedQuerySet):
         return self.filter(status__in=[ImportJob.Status.QUEUED, ImportJob.Status.RUNNING])
 
 
-class ImportJob(TimeStamped):
+class ImportJob(Job):
     """One uploaded CSV file of organisations, previewed then imported by the Celery worker.
 
     The upload is kept here (not in the session) so that the preview and the import run in the worker,
@@ -226,12 +226,6 @@ class ImportJob(TimeStamped):
         PREVIEW = "preview", _("preview")
         IMPORT = "import", _("import")
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("waiting for the worker")
-        RUNNING = "running", _("running")
-        DONE = "done", _("done")
-        FAILED = "failed", _("failed")
-
     pole = models.ForeignKey(
         Pole, verbose_name=_("pole"), on_delete=models.CASCADE, related_name="import_jobs"
     )
@@ -243,18 +237,12 @@ class ImportJob(TimeStamped):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    language = models.CharField(_("language"), max_length=10, blank=True, editable=False)
     file_name = models.CharField(_("file"), max_length=255)
     content = models.BinaryField(_("content"), blank=True, editable=False)
     stage = models.CharField(_("stage"), max_length=10, choices=Stage.choices, default=Stage.PREVIEW)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
     progress_done = models.PositiveIntegerField(_("rows checked"), default=0)
     progress_total = models.PositiveIntegerField(_("rows"), default=0)
     report = models.JSONField(_("report"), null=True, blank=True, editable=False)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0, editable=False)
-    enqueued_at = models.DateTimeField(_("handed to the worker"), null=True, blank=True, editable=False)
-    started_at = models.DateTimeField(_("started"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     objects = ImportJobQuerySet.as_manager()
 
@@ -266,10 +254,6 @@ class ImportJob(TimeStamped):
 
     def __str__(self):
         return f"{self.file_name} ({self.pole})"
-
-    @property
-    def finished(self) -> bool:
-        return self.status in (self.Status.DONE, self.Status.FAILED)
 
 
 class ProposalEmailQuerySet(PoleScopedQuerySet):

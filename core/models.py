@@ -6,6 +6,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .jobs import JobStatus
 from .outbox import EmailStatus
 
 
@@ -35,6 +36,29 @@ class OutboxEmail(models.Model):
 
     class Meta:
         abstract = True
+
+
+class Job(TimeStamped):
+    """The columns of a job run by the worker for a page (``core.jobs``): its status, attempts and times.
+
+    A concrete job adds its subject, its ``created_by``, its ``progress_done``/``progress_total``
+    (rows, or steps) and its result."""
+
+    Status = JobStatus
+
+    language = models.CharField(_("language"), max_length=10, blank=True, editable=False)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0, editable=False)
+    enqueued_at = models.DateTimeField(_("handed to the worker"), null=True, blank=True, editable=False)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
 
 
 class Located(models.Model):

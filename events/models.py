@@ -7,7 +7,9 @@ from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from core.admin_titles import Nouns
 from core.models import Located, TimeStamped
 from core.outbox import EmailStatus
 from core.public_cache import PublicDataQuerySet
@@ -25,6 +27,7 @@ class WorkshopQuerySet(PublicDataQuerySet, PoleScopedQuerySet):
 
 
 class Workshop(TimeStamped):
+    admin_nouns = Nouns(_("a co-production workshop"), _("the co-production workshop"))
     pole = models.ForeignKey(Pole, verbose_name=_("pole"), on_delete=models.PROTECT, related_name="workshops")
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=220, unique=True)
@@ -110,6 +113,8 @@ RESERVED_EVENT_SLUGS = frozenset({"archives"})
 
 
 class Event(Located, TimeStamped):
+    admin_nouns = Nouns(_("an event"), _("the event"))
+
     class Kind(models.TextChoices):
         MEETING = "meeting", _("Thematic meeting")
         WORKSHOP_SESSION = "workshop_session", _("Workshop session")
@@ -283,11 +288,13 @@ class RegistrationQuerySet(PoleScopedQuerySet):
 
 
 class Registration(TimeStamped):
+    admin_nouns = Nouns(_("a registration"), _("the registration"))
+
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting for email confirmation")
         CONFIRMED = "confirmed", _("Confirmed")
         WAITLISTED = "waitlisted", _("On the waiting list")
-        CANCELLED = "cancelled", _("Cancelled")
+        CANCELLED = "cancelled", pgettext_lazy("registration status", "Cancelled")
 
     event = models.ForeignKey(
         Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="registrations"
@@ -377,6 +384,8 @@ class EmailRecord(models.Model):
 
     The sending rules (claims, retries, failures) are in :mod:`core.outbox`.
     """
+
+    admin_nouns = Nouns(_("an email"), _("the email"))
 
     class Kind(models.TextChoices):
         CONFIRMATION_REQUEST = "confirmation_request", _("Confirmation request")

@@ -21,6 +21,7 @@ from django.db.models import Count, Q
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_titles import Nouns, TitledAdmin
 from core.forms import HTTPS_URL_FIELDS, https_formfield
 from core.widgets import MapWidget
 
@@ -31,7 +32,7 @@ from .services_backoffice import coordinators_sync_role, pole_territory_set, ter
 User = get_user_model()
 
 
-class ReferenceDataAdmin(admin.ModelAdmin):
+class ReferenceDataAdmin(TitledAdmin, admin.ModelAdmin):
     """Reference data loaded from INSEE by ``load_reference_data``: corrected, not created or deleted by
     hand (only superusers may, e.g. after a commune merger the data files do not know yet)."""
 
@@ -44,6 +45,7 @@ class ReferenceDataAdmin(admin.ModelAdmin):
 
 @admin.register(Epci)
 class EpciAdmin(ReferenceDataAdmin):
+    nouns = Nouns(_("an intercommunality"), _("the intercommunality"))
     list_display = ["name", "kind", "siren", "population"]
     list_filter = ["kind"]
     search_fields = ["name", "siren"]
@@ -52,6 +54,8 @@ class EpciAdmin(ReferenceDataAdmin):
 @admin.register(Commune)
 class CommuneAdmin(ReferenceDataAdmin):
     """Reference data loaded from INSEE: read-mostly (only the map point is usually corrected)."""
+
+    nouns = Nouns(_("a commune"), _("the commune"))
 
     list_display = ["name", "insee_code", "department_code", "postal_codes", "epci", "population"]
     list_filter = ["department_code", "epci__kind"]
@@ -65,7 +69,8 @@ class CommuneAdmin(ReferenceDataAdmin):
 
 
 @admin.register(Partner)
-class PartnerAdmin(admin.ModelAdmin):
+class PartnerAdmin(TitledAdmin, admin.ModelAdmin):
+    nouns = Nouns(_("a partner"), _("the partner"))
     formfield_overrides = HTTPS_URL_FIELDS
     list_display = ["name", "kind", "website"]
     list_filter = ["kind"]
@@ -123,6 +128,8 @@ class PoleAdminForm(forms.ModelForm):
 @admin.register(Pole)
 class PoleAdmin(PoleScopedAdmin):
     """Poles: every pole for the regional team, their own for coordinators (profile and partners)."""
+
+    nouns = Nouns(_("a pole"), _("the pole"))
 
     pole_path = ""
     form = PoleAdminForm
@@ -240,6 +247,8 @@ class PortalGroupAdmin(RegionalOnlyAdmin, GroupAdmin):
     """Groups, the regional team's. Only a superuser changes or deletes a group that holds more than
     they do, or gives a group permissions they do not hold."""
 
+    nouns = Nouns(_("a group"), _("the group"))
+
     def _holds_more(self, request, group) -> bool:
         actor = request.user
         return not actor.is_superuser and bool(
@@ -270,16 +279,16 @@ admin.site.unregister(Group)
 admin.site.register(Group, PortalGroupAdmin)
 
 
-def register_regional_only(model) -> None:
+def register_regional_only(model, nouns: Nouns) -> None:
     """Re-register a third-party account admin (django-axes' login attempts) for the regional team only."""
     admin_class = type(admin.site.get_model_admin(model))
     admin.site.unregister(model)
-    admin.site.register(model, type(admin_class.__name__, (RegionalOnlyAdmin, admin_class), {}))
+    admin.site.register(model, type(admin_class.__name__, (RegionalOnlyAdmin, admin_class), {"nouns": nouns}))
 
 
-register_regional_only(AccessAttempt)
-register_regional_only(AccessLog)
-register_regional_only(AccessFailureLog)
+register_regional_only(AccessAttempt, Nouns(_("a login attempt"), _("the login attempt")))
+register_regional_only(AccessLog, Nouns(_("a login"), _("the login")))
+register_regional_only(AccessFailureLog, Nouns(_("a login failure"), _("the login failure")))
 
 
 admin.site.unregister(User)
@@ -296,6 +305,8 @@ class PortalUserAdmin(RegionalOnlyAdmin, UserAdmin):
     Saving a user (or a pole's coordinators) gives the coordinator role, staff status included, to
     whoever coordinates a pole (``coordinators_sync_role``).
     """
+
+    nouns = Nouns(_("a user"), _("the user"))
 
     inlines = [CoordinatedPoleInline]
     list_display = ["username", "email", "first_name", "last_name", "is_staff", "is_active", "pole_list"]

@@ -17,24 +17,18 @@ from django.http import Http404
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_titles import TitledAdmin
 from core.forms import HTTPS_URL_FIELDS
 
-from .models import Pole, is_regional, scope_to_user
+from .models import Pole, is_regional, managed_pole_ids, may_edit, scope_to_user
 
 SCOPE_ERROR = _("You can only choose one of your own poles.")
 
 
 def allowed_pole_ids(request) -> frozenset[int] | None:
-    """The ids of the poles the request's user manages, or None for the regional team (every pole).
-
-    Cached on the request: admin views ask many times per page.
-    """
-    if not hasattr(request, "_ess_pole_ids"):
-        user = request.user
-        request._ess_pole_ids = (
-            None if is_regional(user) else frozenset(Pole.objects.for_user(user).values_list("pk", flat=True))
-        )
-    return request._ess_pole_ids
+    """The ids of the poles the request's user manages, or None for the regional team (every pole):
+    ``poles.models.managed_pole_ids``, the one definition of who may edit."""
+    return managed_pole_ids(request.user)
 
 
 def scoped_queryset(queryset: models.QuerySet, user, pole_path: str = "pole") -> models.QuerySet:
@@ -108,7 +102,7 @@ class ScopedChoicesMixin:
         return ordered
 
 
-class PoleScopedAdmin(ScopedChoicesMixin, admin.ModelAdmin):
+class PoleScopedAdmin(TitledAdmin, ScopedChoicesMixin, admin.ModelAdmin):
     """Base admin for every pole-owned model: coordinators see and change only their poles' rows.
 
     Usage::
@@ -155,8 +149,7 @@ class PoleScopedAdmin(ScopedChoicesMixin, admin.ModelAdmin):
 
     def in_scope(self, request, obj) -> bool:
         """Whether ``obj`` belongs to one of the user's poles (always true for the regional team)."""
-        allowed = allowed_pole_ids(request)
-        return allowed is None or pole_id_of(obj, self.pole_path) in allowed
+        return may_edit(request.user, pole_id_of(obj, self.pole_path))
 
     def has_view_permission(self, request, obj=None):
         return super().has_view_permission(request, obj) and (obj is None or self.in_scope(request, obj))
@@ -225,7 +218,7 @@ class PoleScopedInline(ScopedChoicesMixin):
     """
 
 
-class RegionalOnlyAdmin:
+class RegionalOnlyAdmin(TitledAdmin):
     """Mixin for the admins of accounts (users, groups, login attempts): the regional team's alone.
 
     A coordinator sees none of them, whatever model permissions they were given: who may log in, and

@@ -149,6 +149,51 @@ class PoleQuerySet(PublicDataQuerySet):
         return self.filter(Exists(inside)).order_by(Exists(listing).desc(), "pk")
 
 
+# Who may edit what: the one definition, in three forms that agree. The regional team (``is_regional``)
+# edits every pole's objects; a coordinator edits the objects of the poles they coordinate
+# (``Pole.objects.for_user``) and nothing of no pole. As a queryset: ``scope_to_user`` (every model's
+# ``for_user()``); for one object: ``may_edit``; as ids: ``managed_pole_ids``. The admin's scoping
+# (``poles.admin_scoping``), its extra pages (check-in, messages, PDFs, proposals), the imports and
+# the reports all ask these.
+
+
+def managed_pole_ids(user) -> frozenset[int] | None:
+    """The ids of the poles whose objects ``user`` may edit; None for the regional team (every pole).
+
+    Kept on the user object, like ``is_regional``: a request's user asks many times per page."""
+    if is_regional(user):
+        return None
+    cached = getattr(user, "_ess_pole_ids", None)
+    if cached is None:
+        cached = frozenset(Pole.objects.for_user(user).values_list("pk", flat=True))
+        if getattr(user, "is_authenticated", False):
+            user._ess_pole_ids = cached
+    return cached
+
+
+def may_edit(user, pole_id: int | None) -> bool:
+    """Whether ``user`` may edit an object of the pole ``pole_id`` (None: of no pole, the regional team's)."""
+    allowed = managed_pole_ids(user)
+    return allowed is None or pole_id in allowed
+
+
+def manages_a_pole(user) -> bool:
+    """Whether ``user`` works in the back-office on at least one pole (the regional team: all of them)."""
+    allowed = managed_pole_ids(user)
+    return allowed is None or bool(allowed)
+
+
+def regional_users():
+    """The active accounts of the regional team: those ``is_regional`` is true for."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(Q(is_superuser=True) | Q(groups__name=REGIONAL_GROUP), is_active=True)
+        .distinct()
+    )
+
+
 def scope_to_user(queryset: models.QuerySet, user, pole_path: str) -> models.QuerySet:
     """Restrict rows owned by a pole to those of the poles ``user`` manages (all for the regional team).
 

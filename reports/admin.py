@@ -16,7 +16,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from poles.models import Pole, is_regional
+from poles.models import manages_a_pole
 
 from . import exports, services
 from .forms import ReportForm
@@ -32,7 +32,7 @@ FILE_TYPES = {
 
 def _check_access(request) -> None:
     """Coordinators of at least one pole and the regional team; nobody else."""
-    if not (is_regional(request.user) or Pole.objects.for_user(request.user).exists()):
+    if not manages_a_pole(request.user):
         raise PermissionDenied
 
 

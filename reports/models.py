@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.models import TimeStamped
+from core.models import Job
 from poles.models import Partner, Pole, PoleScopedQuerySet
 
 
@@ -58,7 +58,7 @@ class ReportJobQuerySet(PoleScopedQuerySet):
         return self.filter(status__in=[ReportJob.Status.QUEUED, ReportJob.Status.RUNNING])
 
 
-class ReportJob(TimeStamped):
+class ReportJob(Job):
     """One export of a report (PDF, spreadsheet and CSV), built by the Celery worker and kept for download.
 
     A pole's report belongs to that pole (its coordinators see it); the regional and funders' reports
@@ -69,12 +69,6 @@ class ReportJob(TimeStamped):
         POLE = "pole", _("pole report")
         REGIONAL = "regional", _("regional report")
         FUNDER = "funder", _("funder's report")
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("waiting for the worker")
-        RUNNING = "running", _("running")
-        DONE = "done", _("done")
-        FAILED = "failed", _("failed")
 
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.POLE)
     pole = models.ForeignKey(
@@ -103,18 +97,12 @@ class ReportJob(TimeStamped):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    language = models.CharField(_("language"), max_length=10, blank=True, editable=False)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
     progress_done = models.PositiveSmallIntegerField(_("steps done"), default=0)
     progress_total = models.PositiveSmallIntegerField(_("steps"), default=0)
     pdf = models.BinaryField(_("PDF"), blank=True, editable=False, default=b"")
     xlsx = models.BinaryField(_("spreadsheet"), blank=True, editable=False, default=b"")
     csv = models.BinaryField(_("CSV"), blank=True, editable=False, default=b"")
     error = models.TextField(_("error"), blank=True, editable=False)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0, editable=False)
-    enqueued_at = models.DateTimeField(_("handed to the worker"), null=True, blank=True, editable=False)
-    started_at = models.DateTimeField(_("started"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     objects = ReportJobQuerySet.as_manager()
 
@@ -132,10 +120,6 @@ class ReportJob(TimeStamped):
         else:
             subject = str(_("all poles"))
         return f"{self.get_kind_display()} — {subject} ({self.period_start} – {self.period_end})"
-
-    @property
-    def finished(self) -> bool:
-        return self.status in (self.Status.DONE, self.Status.FAILED)
 
     @property
     def file_stem(self) -> str:

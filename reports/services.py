@@ -13,11 +13,11 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.jobs import JobLost, job_claim, job_lease, job_nudge, jobs_due
 from core.publish import publish_task
 
 from .models import ReportJob
@@ -59,44 +59,27 @@ def _publish(job_id: int) -> None:
 
 def report_job_nudge(*, job: ReportJob, now: datetime | None = None) -> bool:
     """Hand a job to the worker again if it has waited too long (its page asks on every poll)."""
-    now = now or timezone.now()
-    if job.status != ReportJob.Status.QUEUED:
-        return False
-    late = ReportJob.objects.filter(
-        Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=now - REPORT_JOB_REQUEUE_AFTER),
-        pk=job.pk,
-        status=ReportJob.Status.QUEUED,
-    )
-    if not late.update(enqueued_at=now):
-        return False
-    transaction.on_commit(lambda: _publish(job.pk), robust=True)
-    return True
+    return job_nudge(job, requeue_after=REPORT_JOB_REQUEUE_AFTER, publish=_publish_on_commit, now=now)
+
+
+def _publish_on_commit(job_id: int) -> None:
+    transaction.on_commit(lambda: _publish(job_id), robust=True)
 
 
 def report_jobs_requeue(*, now: datetime | None = None) -> int:
     """The beat's sweep: jobs left waiting, or abandoned by a dead worker, go to the worker again; those
     tried too often are failed."""
-    now = now or timezone.now()
-    stale = Q(status=ReportJob.Status.RUNNING, updated_at__lt=now - REPORT_JOB_STALE_AFTER)
-    ReportJob.objects.filter(stale, attempts__gte=REPORT_JOB_MAX_ATTEMPTS).update(
-        status=ReportJob.Status.FAILED, error=str(REPORT_JOB_FAILED), finished_at=now, updated_at=now
-    )
-    due = list(
-        ReportJob.objects.filter(
-            (
-                Q(status=ReportJob.Status.QUEUED)
-                & (Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=now - REPORT_JOB_REQUEUE_AFTER))
-            )
-            | stale
-        ).values_list("pk", flat=True)
+    due = jobs_due(
+        ReportJob,
+        requeue_after=REPORT_JOB_REQUEUE_AFTER,
+        stale_after=REPORT_JOB_STALE_AFTER,
+        max_attempts=REPORT_JOB_MAX_ATTEMPTS,
+        failed={"error": str(REPORT_JOB_FAILED)},
+        now=now,
     )
     for pk in due:
         _publish(pk)
     return len(due)
-
-
-class _JobLost(Exception):
-    pass
 
 
 def report_job_run(*, job_id: int) -> bool:
@@ -104,27 +87,16 @@ def report_job_run(*, job_id: int) -> bool:
     from . import exports
     from .selectors import Period, build_report
 
-    now = timezone.now()
-    claimed = ReportJob.objects.filter(
-        Q(status=ReportJob.Status.QUEUED)
-        | Q(status=ReportJob.Status.RUNNING, updated_at__lt=now - REPORT_JOB_STALE_AFTER),
-        pk=job_id,
-        attempts__lt=REPORT_JOB_MAX_ATTEMPTS,
-    ).update(
-        status=ReportJob.Status.RUNNING,
-        attempts=F("attempts") + 1,
-        progress_done=0,
-        started_at=now,
-        updated_at=now,
-    )
-    if not claimed:
+    if not job_claim(
+        ReportJob, job_id, stale_after=REPORT_JOB_STALE_AFTER, max_attempts=REPORT_JOB_MAX_ATTEMPTS
+    ):
         return False
     job = ReportJob.objects.select_related("pole", "partner").defer("pdf", "xlsx", "csv").get(pk=job_id)
-    mine = ReportJob.objects.filter(pk=job.pk, status=ReportJob.Status.RUNNING, attempts=job.attempts)
+    mine = job_lease(job)
 
     def step(done: int, **files) -> None:
         if not mine.update(progress_done=done, updated_at=timezone.now(), **files):
-            raise _JobLost
+            raise JobLost
 
     with translation.override(job.language or settings.LANGUAGE_CODE):
         try:
@@ -147,8 +119,8 @@ def report_job_run(*, job_id: int) -> bool:
                 finished_at=finished,
                 updated_at=finished,
             ):
-                raise _JobLost
-        except _JobLost:
+                raise JobLost
+        except JobLost:
             logger.warning("Report job %s was taken over by another worker", job.pk)
         except Exception:
             logger.exception("Report job %s failed", job.pk)

@@ -8,9 +8,11 @@ import logging
 import math
 from datetime import date, datetime
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 
-from core.text import fold
+from core.text import fold, search_words
 
 from ..models import LegalForm
 
@@ -61,6 +63,8 @@ COLUMN_ALIASES = {
     "is_published": ("is_published", "publie", "published"),
 }
 
+#: Other ways of writing a legal form, beside its code and its label as the site shows it in every
+#: language (see ``legal_form_aliases``).
 LEGAL_FORM_ALIASES = {
     "association": LegalForm.ASSOCIATION,
     "association loi 1901": LegalForm.ASSOCIATION,
@@ -77,6 +81,45 @@ LEGAL_FORM_ALIASES = {
     "societe commerciale de l'ess": LegalForm.COMMERCIAL_ESS,
     "commercial_ess": LegalForm.COMMERCIAL_ESS,
 }
+
+
+def label_key(value: str) -> str:
+    """How a typed label is compared: folded, its words only ("ASSOCIATION (Loi 1901)" and
+    "association loi 1901" are the same key)."""
+    return " ".join(search_words(value))
+
+
+def legal_form_aliases() -> dict[str, str]:
+    """Every accepted way of writing a legal form, by ``label_key``: its code, the label the site shows
+    in each of its languages ("Association (loi 1901)", "SCOP (société coopérative et participative)",
+    "SCOP (workers' cooperative)") and the short forms of ``LEGAL_FORM_ALIASES``."""
+    aliases = {label_key(alias): code for alias, code in LEGAL_FORM_ALIASES.items()}
+    for code, label in LegalForm.choices:
+        aliases[label_key(code)] = code
+        for language, _name in settings.LANGUAGES:
+            with translation.override(language):
+                aliases[label_key(str(label))] = code
+    return aliases
+
+
+def unknown_legal_form(value: str) -> str:
+    """The row error for a legal form none of ``legal_form_aliases`` matches: it lists what is accepted."""
+    return _("Unknown legal form “%(value)s”. Accepted values: %(labels)s; or their codes: %(codes)s.") % {
+        "value": value,
+        "labels": ", ".join(str(label) for label in LegalForm.labels),
+        "codes": ", ".join(LegalForm.values),
+    }
+
+
+def unknown_sector(value: str, names: list[str]) -> str:
+    """The row error for a sector that is neither the name nor the slug of a sector: it lists them."""
+    if not names:
+        return _("Unknown sector “%(value)s”: no sector is defined yet.") % {"value": value}
+    return _("Unknown sector “%(value)s”. Accepted sectors: %(names)s.") % {
+        "value": value,
+        "names": ", ".join(names),
+    }
+
 
 TRUE_WORDS = {"1", "oui", "o", "yes", "y", "true", "vrai", "x"}
 FALSE_WORDS = {"0", "non", "n", "no", "false", "faux"}

@@ -8,11 +8,12 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.jobs import JobLost, job_claim, job_lease, job_nudge, jobs_due
 from core.publish import publish_task
 from poles.models import Pole
 
@@ -99,18 +100,7 @@ def _import_job_publish(job_id: int) -> None:
 def import_job_nudge(*, job: ImportJob, now: datetime | None = None) -> bool:
     """Hand a job left waiting (over ``IMPORT_JOB_REQUEUE_AFTER``) to the worker again; the job's page
     calls it so that a job whose message was lost moves on even without the beat. True if re-sent."""
-    now = now or timezone.now()
-    if job.status != ImportJob.Status.QUEUED:
-        return False
-    late = ImportJob.objects.filter(
-        Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=now - IMPORT_JOB_REQUEUE_AFTER),
-        pk=job.pk,
-        status=ImportJob.Status.QUEUED,
-    )
-    if not late.update(enqueued_at=now):  # another request or the sweep got there first
-        return False
-    _import_job_publish(job.pk)
-    return True
+    return job_nudge(job, requeue_after=IMPORT_JOB_REQUEUE_AFTER, publish=_import_job_publish, now=now)
 
 
 def import_jobs_requeue(*, now: datetime | None = None) -> int:
@@ -120,20 +110,17 @@ def import_jobs_requeue(*, now: datetime | None = None) -> int:
     unconfirmed for ``IMPORT_JOB_KEEP_UNCONFIRMED`` lose their file (their report stays).
     """
     now = now or timezone.now()
-    stale = Q(status=ImportJob.Status.RUNNING, updated_at__lt=now - IMPORT_JOB_STALE_AFTER)
-    ImportJob.objects.filter(stale, attempts__gte=IMPORT_JOB_MAX_ATTEMPTS).update(
-        status=ImportJob.Status.FAILED,
-        report=ImportReport(pole=None, dry_run=True, file_errors=[str(IMPORT_JOB_FAILED)]).as_json(),
-        finished_at=now,
-        updated_at=now,
-    )
-    waiting = ImportJob.objects.filter(
-        Q(status=ImportJob.Status.QUEUED)
-        & (Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=now - IMPORT_JOB_REQUEUE_AFTER))
-        | stale
+    failed = ImportReport(pole=None, dry_run=True, file_errors=[str(IMPORT_JOB_FAILED)]).as_json()
+    due = jobs_due(
+        ImportJob,
+        requeue_after=IMPORT_JOB_REQUEUE_AFTER,
+        stale_after=IMPORT_JOB_STALE_AFTER,
+        max_attempts=IMPORT_JOB_MAX_ATTEMPTS,
+        failed={"report": failed},
+        now=now,
     )
     sent = 0
-    for job_id in waiting.order_by("pk").values_list("pk", flat=True)[:100]:
+    for job_id in due[:100]:
         try:
             _import_job_publish(job_id)
         except Exception:  # the broker is still down: the next sweep tries again
@@ -148,10 +135,6 @@ def import_jobs_requeue(*, now: datetime | None = None) -> int:
     return sent
 
 
-class _JobLost(Exception):
-    """Another worker took the job over (this one was thought dead): stop without writing."""
-
-
 def import_job_run(*, job_id: int) -> bool:
     """Run a job's stage in the worker: the preview (dry run) or the confirmed import, all or nothing.
 
@@ -159,27 +142,16 @@ def import_job_run(*, job_id: int) -> bool:
     life for ``IMPORT_JOB_STALE_AFTER``), and the import is marked done in the transaction of its
     writes. Returns False when there was nothing to run.
     """
-    now = timezone.now()
-    claimed = ImportJob.objects.filter(
-        Q(status=ImportJob.Status.QUEUED)
-        | Q(status=ImportJob.Status.RUNNING, updated_at__lt=now - IMPORT_JOB_STALE_AFTER),
-        pk=job_id,
-        attempts__lt=IMPORT_JOB_MAX_ATTEMPTS,
-    ).update(
-        status=ImportJob.Status.RUNNING,
-        attempts=F("attempts") + 1,
-        progress_done=0,
-        started_at=now,
-        updated_at=now,
-    )
-    if not claimed:
+    if not job_claim(
+        ImportJob, job_id, stale_after=IMPORT_JOB_STALE_AFTER, max_attempts=IMPORT_JOB_MAX_ATTEMPTS
+    ):
         return False
     job = ImportJob.objects.select_related("pole", "created_by").get(pk=job_id)
-    mine = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.RUNNING, attempts=job.attempts)
+    mine = job_lease(job)
     with translation.override(job.language or settings.LANGUAGE_CODE):
         try:
             _import_job_stage(job, mine)
-        except _JobLost:
+        except JobLost:
             logger.warning("Import job %s was taken over by another worker", job.pk)
         except Exception:
             logger.exception("Import job %s failed", job.pk)
@@ -202,13 +174,13 @@ def _import_job_stage(job: ImportJob, mine: QuerySet[ImportJob]) -> None:
             return
         last = time.monotonic()
         if not mine.update(progress_done=done, progress_total=total, updated_at=timezone.now()):
-            raise _JobLost
+            raise JobLost
 
     report = actors_import_check(pole=job.pole, file=job.content, user=job.created_by, progress=progress)
     if job.stage == ImportJob.Stage.IMPORT and report.ok:
         with transaction.atomic():
             if not mine.select_for_update().exists():
-                raise _JobLost
+                raise JobLost
             actors_import_write(report=report)
             _import_job_finish(mine, report, empty_file=report.written)
         return

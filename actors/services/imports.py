@@ -27,15 +27,18 @@ from .csv_format import (
     EXPORT_COLUMNS,
     FALSE_WORDS,
     IMPORT_MAX_ROWS,
-    LEGAL_FORM_ALIASES,
     TRUE_WORDS,
     ImportFileRefused,
     column_map,
     csv_dialect,
     decode_csv,
+    label_key,
+    legal_form_aliases,
     parse_date,
     parse_float,
     read_bytes,
+    unknown_legal_form,
+    unknown_sector,
 )
 from .publication import actors_attach_to_pole, unique_slug
 
@@ -146,10 +149,13 @@ class _Lookup:
             self.by_insee[commune.insee_code] = commune
             self.by_pk[commune.pk] = commune
             self.by_name.setdefault(compact(commune.name), []).append(commune)
+        self.legal_forms = legal_form_aliases()
         self.sectors: dict[str, Sector] = {}
+        self.sector_names: list[str] = []
         for sector in Sector.objects.all():
             self.sectors[compact(sector.name)] = sector
             self.sectors[sector.slug] = sector
+            self.sector_names.append(sector.name)
         sirets = {normalize_siret(r.get("siret", "")) for r in rows} - {""}
         self.by_siret = {a.siret: a for a in Actor.objects.filter(siret__in=sirets)}
         commune_ids = set()
@@ -233,21 +239,19 @@ def _check_row(raw: dict, line: int, pole: Pole, lookup: _Lookup, seen: dict) ->
         errors.append(_("The name is missing."))
         unreadable.add("name")
 
-    legal = fold(raw.get("legal_form", "")).strip()
+    legal = label_key(raw.get("legal_form", ""))
     if not legal:
         values["legal_form"] = LegalForm.ASSOCIATION
-    elif legal in LegalForm.values:
-        values["legal_form"] = legal
-    elif legal in LEGAL_FORM_ALIASES:
-        values["legal_form"] = LEGAL_FORM_ALIASES[legal]
+    elif legal in lookup.legal_forms:
+        values["legal_form"] = lookup.legal_forms[legal]
     else:
-        errors.append(_("Unknown legal form “%(value)s”.") % {"value": raw.get("legal_form", "").strip()})
+        errors.append(unknown_legal_form(raw.get("legal_form", "").strip()))
         unreadable.add("legal_form")
 
     for label in filter(None, (s.strip() for s in re.split(r"[,|/]", raw.get("sectors", "")))):
         sector = lookup.sectors.get(compact(label)) or lookup.sectors.get(slugify(label))
         if sector is None:
-            errors.append(_("Unknown sector “%(value)s”.") % {"value": label})
+            errors.append(unknown_sector(label, lookup.sector_names))
         else:
             row.sectors.append(sector)
 

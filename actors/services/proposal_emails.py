@@ -12,16 +12,14 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.outbox import Outbox, outbox_publish, outbox_send_batch, outbox_send_due
-from poles.models import REGIONAL_GROUP, Pole
+from poles.models import Pole, regional_users
 
 from ..models import Actor, ProposalEmail
 
@@ -39,12 +37,7 @@ def reviewers_emails(pole: Pole | None) -> list[str]:
         )
         if emails:
             return emails
-    users = get_user_model().objects.filter(is_active=True).exclude(email="")
-    return list(
-        users.filter(Q(is_superuser=True) | Q(groups__name=REGIONAL_GROUP))
-        .distinct()
-        .values_list("email", flat=True)
-    )
+    return list(regional_users().exclude(email="").values_list("email", flat=True))
 
 
 def proposal_emails_create(actors: Iterable[Actor], *, kind: str, message: str = "") -> list[int]:
