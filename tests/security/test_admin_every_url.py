@@ -207,8 +207,15 @@ def _pole_side(pole, word, epci, commune):
         attended=True,
         walk_in=True,
     )
+    # Already written to the outbox: a message still queued a minute later is handed to the worker again
+    # when its page is shown (messages_requeue), which a slow walk would see as a change made by a GET.
     EventMessage.objects.create(
-        event=event, audience="confirmed", subject=f"Message {word}", body=f"Texte {word}", draft_key=word
+        event=event,
+        audience="confirmed",
+        subject=f"Message {word}",
+        body=f"Texte {word}",
+        draft_key=word,
+        status=EventMessage.Status.WRITTEN,
     )
     job = factories.ImportJobFactory(
         pole=pole,
