@@ -63,6 +63,14 @@ class CommuneAdmin(ReferenceDataAdmin):
     def get_readonly_fields(self, request, obj=None):
         return ["insee_code"] if obj else []
 
+    @staticmethod
+    def autocomplete_data(commune) -> dict:
+        """The commune's position in its autocomplete result: the map widget of an organisation or an
+        event centres on it and places the point there (``static/js/admin-map.js``)."""
+        if commune.latitude is None or commune.longitude is None:
+            return {}
+        return {"latitude": commune.latitude, "longitude": commune.longitude}
+
 
 @admin.register(Partner)
 class PartnerAdmin(admin.ModelAdmin):
