@@ -167,7 +167,8 @@ class PoleAdmin(PoleScopedAdmin):
 
     @property
     def media(self):
-        return super().media + MapWidget(readonly=True).media
+        coverage = forms.Media(css={"all": ["css/coverage.css"]})
+        return super().media + MapWidget(readonly=True).media + coverage
 
     @admin.display(description=capfirst(_("territory outline")))
     def territory_outline(self, obj):

@@ -79,22 +79,32 @@ def _path(geometry, bounds, scale) -> str:
 
 
 def members_map(
-    title: str, counts: dict[str, int], codes: list[str], names: dict[str, str], *, width: int = 640
+    title: str,
+    counts: dict[str, int],
+    codes: list[str],
+    names: dict[str, str],
+    *,
+    width: int = 640,
+    legend: bool = True,
 ) -> str:
-    """An SVG map of the communes ``codes``, each filled by its number of members (``counts``)."""
+    """An SVG map of the communes ``codes``, each filled by its number of members (``counts``).
+
+    ``legend=False`` leaves the legend to the page (an HTML list, readable at a phone's width).
+    """
     shapes = _projected(codes)
-    legend_height = 30 + 22 * len(MAP_CLASSES)
+    legend_height = 30 + 22 * len(MAP_CLASSES) if legend else 0
     if not shapes:
+        nothing = _("No commune to draw.")  # outside the f-string, where makemessages finds it
         return (
             f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} 60" width="{width}" height="60">'
-            f'<text x="10" y="35" font-family="DejaVu Sans, sans-serif" font-size="14">{escape(_("No commune to draw."))}</text></svg>'
+            f'<text x="10" y="35" font-family="DejaVu Sans, sans-serif" font-size="14">{escape(nothing)}</text></svg>'
         )
     boxes = [g.bounds for g in shapes.values()]
     minx, miny = min(b[0] for b in boxes), min(b[1] for b in boxes)
     maxx, maxy = max(b[2] for b in boxes), max(b[3] for b in boxes)
     scale = (width - 20) / max(maxx - minx, 1e-9)
     map_height = (maxy - miny) * scale
-    height = int(map_height + legend_height + 50)
+    height = int(map_height + legend_height + (50 if legend else 45))
     tolerance = 0.15 / scale
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}">',
@@ -114,11 +124,15 @@ def members_map(
         label = f"{names.get(code, code)} : {count}"
         out.append(f'<path d="{_PATHS[key]}" fill="{_class_of(count)}"><title>{escape(label)}</title></path>')
     out.append("</g>")
+    if not legend:
+        out.append("</svg>")
+        return "".join(out)
     top = map_height + 60
     out.append(
         f'<g font-family="DejaVu Sans, Liberation Sans, Arial, sans-serif" font-size="13" fill="#1a1a1a" transform="translate(10 {top:.0f})">'
     )
-    out.append(f'<text x="0" y="0">{escape(_("Members per commune"))}</text>')
+    legend_title = _("Members per commune")  # outside the f-string, where makemessages finds it
+    out.append(f'<text x="0" y="0">{escape(legend_title)}</text>')
     for index, (low, high, colour) in enumerate(MAP_CLASSES):
         y = 12 + 22 * index
         out.append(

@@ -54,7 +54,8 @@ class Coverage:
     members_outside: int = 0
     svg: str = ""
     alt: str = ""
-    legend: list[tuple[str, str]] = field(default_factory=list)
+    #: (class index, label) of each colour class, for the page's legend (``coverage-class-<index>``).
+    legend: list[tuple[int, str]] = field(default_factory=list)
 
     @property
     def image(self) -> str:
@@ -82,8 +83,8 @@ def _member_counts(pole: Pole) -> dict[int, int]:
     return counts
 
 
-def _legend() -> list[tuple[str, str]]:
-    return [(colour, class_label(low, high)) for low, high, colour in MAP_CLASSES]
+def _legend() -> list[tuple[int, str]]:
+    return [(index, class_label(low, high)) for index, (low, high, _colour) in enumerate(MAP_CLASSES)]
 
 
 def coverage_compute(pole: Pole) -> Coverage:
@@ -117,7 +118,7 @@ def coverage_compute(pole: Pole) -> Coverage:
         communes=rows,
         epcis_without_member=sorted(name for name, total in by_epci.items() if not total),
         members_outside=sum(count for commune_id, count in counts.items() if commune_id not in inside),
-        svg=members_map(title, by_code, codes, names) if rows else "",
+        svg=members_map(title, by_code, codes, names, legend=False) if rows else "",
         alt=members_map_alt(by_code, names) if rows else "",
         legend=_legend(),
     )

@@ -111,4 +111,7 @@ def test_a_constituted_poles_public_page_shows_its_coverage_and_an_emerging_ones
 
     Pole.objects.filter(pk=pole.pk).update(status=Pole.Status.EMERGING)
     bump_data_version()
-    assert "Couverture du territoire" not in client.get(reverse("poles:detail", args=[pole.slug])).content.decode()
+    assert (
+        "Couverture du territoire"
+        not in client.get(reverse("poles:detail", args=[pole.slug])).content.decode()
+    )
