@@ -25,6 +25,10 @@ from core.public_cache import remember
 from .choropleth import MAP_CLASSES, class_label, members_map, members_map_alt
 from .models import Commune, Pole
 
+#: Outlines simplified to this many pixels of the 640 px drawing: invisible on a screen, a third of the
+#: print version's weight.
+WEB_DETAIL = 0.75
+
 #: Returns {commune id: number of published members of the pole} (the actors app contributes it).
 _MEMBER_COUNTS: list[Callable[[Pole], dict[int, int]]] = []
 
@@ -118,7 +122,7 @@ def coverage_compute(pole: Pole) -> Coverage:
         communes=rows,
         epcis_without_member=sorted(name for name, total in by_epci.items() if not total),
         members_outside=sum(count for commune_id, count in counts.items() if commune_id not in inside),
-        svg=members_map(title, by_code, codes, names, legend=False) if rows else "",
+        svg=members_map(title, by_code, codes, names, legend=False, detail=WEB_DETAIL) if rows else "",
         alt=members_map_alt(by_code, names) if rows else "",
         legend=_legend(),
     )
