@@ -227,6 +227,12 @@ def pole_member_count() -> dict:
     return {"member_count": Count("actors", filter=Q(actors__is_published=True), distinct=True)}
 
 
+def pole_member_counts_by_commune(pole) -> dict[int, int]:
+    """The territory coverage's counts (``poles.coverage``): published members of ``pole`` per commune."""
+    rows = Actor.objects.published().in_pole(pole).order_by().values("commune_id").annotate(n=Count("pk"))
+    return {row["commune_id"]: row["n"] for row in rows if row["commune_id"] is not None}
+
+
 def pole_members(pole) -> dict:
     """A pole page's section: its first published organisations, by name."""
     members = Actor.objects.published().in_pole(pole).select_related("commune").order_by("name")

@@ -128,8 +128,10 @@ class LocatedAdminForm(forms.ModelForm):
     two inputs) maps to the two columns both ways; ticking "use the commune's position" (or leaving the
     point empty) clears them, and the public maps then place the object at its commune's point and say the
     position is approximate; the typed values are then ignored, mistakes included. Placing a marker or
-    typing a coordinate unticks the box (``static/js/admin-map.js``). Without a point, the map opens on the
-    commune, where the marker belongs. The admin's date-and-time inputs get a label each
+    typing a coordinate unticks the box (``static/js/admin-map.js``). While the box is ticked, the marker
+    stands on the commune chosen in the form (the autocomplete gives each commune's position) and follows a
+    change of commune; a point the coordinator placed never moves with the commune, and ticking the box
+    puts it back on the commune. The admin's date-and-time inputs get a label each
     (:class:`~core.widgets.LabelledSplitDateTime`).
     """
 
@@ -149,6 +151,12 @@ class LocatedAdminForm(forms.ModelForm):
             if type(field.widget) is AdminSplitDateTime:
                 field.widget = LabelledSplitDateTime(attrs=field.widget.attrs)
         instance = self.instance
+        widget = self.fields["position"].widget
+        if "commune" in self.fields:
+            widget.commune_field_id = self.auto_id % "commune" if self.auto_id else None
+        commune = getattr(instance, "commune", None) if getattr(instance, "commune_id", None) else None
+        if commune is not None and commune.latitude is not None and commune.longitude is not None:
+            widget.commune_position = (commune.latitude, commune.longitude)
         if instance.latitude is not None and instance.longitude is not None:
             self.initial.setdefault(
                 "position", {"type": "Point", "coordinates": [instance.longitude, instance.latitude]}
@@ -156,9 +164,7 @@ class LocatedAdminForm(forms.ModelForm):
             self.initial.setdefault("use_commune_position", False)
         else:
             self.initial.setdefault("use_commune_position", True)
-            commune = getattr(instance, "commune", None) if getattr(instance, "commune_id", None) else None
-            if commune is not None and commune.latitude is not None and commune.longitude is not None:
-                self.fields["position"].widget.center = (commune.latitude, commune.longitude)
+            widget.center = widget.commune_position
 
     def clean(self):
         cleaned = super().clean()

@@ -50,6 +50,10 @@ class MapWidget(forms.Textarea):
         self.geom_type = geom_type.upper()
         self.readonly = readonly
         self.center: tuple[float, float] | None = None  # (latitude, longitude) to show when empty
+        #: The form's commune (the id of its select) and that commune's (latitude, longitude): a point
+        #: widget follows the chosen commune while the form uses the commune's position.
+        self.commune_field_id: str | None = None
+        self.commune_position: tuple[float, float] | None = None
 
     @property
     def media(self):
@@ -93,6 +97,10 @@ class MapWidget(forms.Textarea):
             djoptions=djoptions,
             with_forms=True,
             readonly=self.readonly,
+            commune_field_id=self.commune_field_id,
+            commune_position=[format_degrees(v) for v in self.commune_position]
+            if self.commune_position
+            else None,
         )
         return context
 

@@ -34,6 +34,15 @@ class PortalAutocompleteJsonView(AutocompleteJsonView):
             raise PermissionDenied
         return term, model_admin, source_field, to_field_name
 
+    def serialize_result(self, obj, to_field_name):
+        """Django's ``{id, text}``, plus what the target admin adds (``autocomplete_data``: a commune's
+        position, which the map widget centres on)."""
+        result = super().serialize_result(obj, to_field_name)
+        extra = getattr(self.model_admin, "autocomplete_data", None)
+        if extra is not None:
+            result.update(extra(obj))
+        return result
+
 
 class PortalAdminSite(admin.AdminSite):
     """The admin site, whose own views show only what the model admins let the user see.

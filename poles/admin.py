@@ -18,6 +18,7 @@ from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
+from django.template.loader import render_to_string
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +27,7 @@ from core.forms import HTTPS_URL_FIELDS, https_formfield
 from core.widgets import MapWidget
 
 from .admin_scoping import PoleScopedAdmin, PoleScopedInline, RegionalOnlyAdmin
+from .coverage import pole_coverage
 from .models import Commune, Epci, Partner, Pole, Support, is_regional
 from .services_backoffice import coordinators_sync_role, pole_territory_set, territory_validate
 
@@ -66,6 +68,14 @@ class CommuneAdmin(ReferenceDataAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return ["insee_code"] if obj else []
+
+    @staticmethod
+    def autocomplete_data(commune) -> dict:
+        """The commune's position in its autocomplete result: the map widget of an organisation or an
+        event centres on it and places the point there (``static/js/admin-map.js``)."""
+        if commune.latitude is None or commune.longitude is None:
+            return {}
+        return {"latitude": commune.latitude, "longitude": commune.longitude}
 
 
 @admin.register(Partner)
@@ -144,10 +154,13 @@ class PoleAdmin(PoleScopedAdmin):
     fieldsets = [
         (None, {"fields": ["name", "acronym", "slug", "status", "founded_on"]}),
         (_("Territory"), {"fields": ["territory_name", *TERRITORY_FIELDS, "territory_outline"]}),
+        (_("Territory coverage"), {"fields": ["territory_coverage"]}),
         (_("Presentation"), {"fields": ["description", "governance", "missions"]}),
         (_("Contact"), {"fields": ["email", "phone", "website"]}),
         (_("Coordinators"), {"fields": ["coordinators"]}),
     ]
+    #: What a coordinator reads of the territory in place of the regional team's selectors.
+    coordinator_territory_fields = ("territory_name", "territory_list", "territory_outline")
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_member_count=Count("actors", distinct=True))
@@ -161,7 +174,8 @@ class PoleAdmin(PoleScopedAdmin):
 
     @property
     def media(self):
-        return super().media + MapWidget(readonly=True).media
+        coverage = forms.Media(css={"all": ["css/coverage.css"]})
+        return super().media + MapWidget(readonly=True).media + coverage
 
     @admin.display(description=capfirst(_("territory outline")))
     def territory_outline(self, obj):
@@ -169,10 +183,46 @@ class PoleAdmin(PoleScopedAdmin):
         widget = MapWidget(geom_type="MULTIPOLYGON", readonly=True)
         return widget.render("outline", obj.outline if obj else None, attrs={"id": "id_outline"})
 
+    @admin.display(description=capfirst(_("intercommunalities and communes")))
+    def territory_list(self, obj):
+        """The territory, read-only: its intercommunalities, then its communes (folded when many)."""
+        if obj is None:
+            return ""
+        return render_to_string(
+            "poles/territory_list.html",
+            {
+                "epcis": obj.epcis.order_by("name"),
+                "communes": list(Commune.objects.in_territory_of(obj).order_by("name").only("name")),
+            },
+        )
+
+    @admin.display(description=capfirst(_("members per commune")))
+    def territory_coverage(self, obj):
+        """The members per commune of the territory, on a map and in a table, and where there are none."""
+        if obj is None or obj.pk is None:
+            return _("Shown once the pole is saved.")
+        return render_to_string("poles/coverage.html", {"coverage": pole_coverage(obj)})
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if is_regional(request.user):
+            return fieldsets
+        return [
+            (name, {**options, "fields": list(self.coordinator_territory_fields)})
+            if name == _("Territory")
+            else (name, options)
+            for name, options in fieldsets
+        ]
+
     def get_readonly_fields(self, request, obj=None):
         if is_regional(request.user):
-            return ["territory_outline"]
-        return ["territory_outline", *self.regional_only_fields]
+            return ["territory_outline", "territory_coverage"]
+        return [
+            "territory_outline",
+            "territory_coverage",
+            "territory_list",
+            *self.regional_only_fields,
+        ]
 
     def has_add_permission(self, request):
         return is_regional(request.user) and super().has_add_permission(request)

@@ -3,12 +3,14 @@ are the sections ``actors`` and ``events`` contribute (``poles.selectors``)."""
 
 from __future__ import annotations
 
+from django.template.loader import render_to_string
 from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, ListView
 
 from core.public_cache import cache_public_page
 
-from .models import Commune
+from .coverage import pole_coverage
+from .models import Commune, Pole
 from .selectors import pole_sections, public_poles
 
 
@@ -44,4 +46,6 @@ class PoleDetailView(DetailView):
             .only("pk", "name", "insee_code", "department_code")
         )
         context.update(pole_sections(pole))
+        if pole.status == Pole.Status.CONSTITUTED:  # where a constituted pole should go next
+            context["coverage"] = render_to_string("poles/coverage.html", {"coverage": pole_coverage(pole)})
         return context

@@ -9,7 +9,7 @@ from core import cache as resilient_cache
 from core import jinja2 as portal_jinja2
 from core import maps, public_cache
 from core.local_caches import clear_process_caches
-from reports import charts
+from poles import choropleth
 
 
 @pytest.mark.django_db
@@ -28,8 +28,8 @@ def test_one_reset_empties_every_per_process_cache(client):
     ).fragments
     fragments.put(("key",), "html")
     public_cache._local.set_version("v")
-    charts._PROJECTED["29019"] = None
-    charts._PATHS[("scope",)] = "M0 0"
+    choropleth._PROJECTED["29019"] = None
+    choropleth._PATHS[("scope",)] = "M0 0"
 
     clear_process_caches()
 
@@ -41,4 +41,4 @@ def test_one_reset_empties_every_per_process_cache(client):
     assert filters._form_classes == {}
     assert fragments.get(("key",)) is None
     assert public_cache._local.fresh_version() is None
-    assert charts._PROJECTED == {} and charts._PATHS == {}
+    assert choropleth._PROJECTED == {} and choropleth._PATHS == {}
