@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test test-fast lint format messages bench vendor clean
+.PHONY: help install run test test-fast lint format messages bench bench-scale vendor clean
 
 help:
 	@echo "make run    install, migrate SQLite, load reference + demo data, serve on http://$(HOST):$(PORT)"
@@ -58,6 +58,9 @@ messages: install
 
 bench: install
 	bench/run.sh
+
+bench-scale: install
+	BENCH_SCALE=10 bench/run.sh
 
 vendor:
 	scripts/vendor.sh

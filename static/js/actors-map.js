@@ -80,15 +80,21 @@
       title: label,
       keyboard: true
     });
-    marker.on("add", function () {
-      var icon = marker.getElement();
-      if (icon) { icon.setAttribute("role", "button"); icon.setAttribute("aria-label", label); }
-    });
-    marker.on("click", function () {
+    function zoomIn() {
       var b = feature.properties.bbox;
       var bounds = L.latLngBounds([b[1], b[0]], [b[3], b[2]]);
-      var target = map.getBoundsZoom(bounds);
-      if (target <= map.getZoom()) { map.setView(latlng, map.getZoom() + 2); } else { map.fitBounds(bounds, { padding: [24, 24] }); }
+      if (map.getBoundsZoom(bounds) <= map.getZoom()) { map.setView(latlng, map.getZoom() + 2); }
+      else { map.fitBounds(bounds, { padding: [24, 24] }); }
+    }
+    marker.on("click", zoomIn);
+    marker.on("add", function () {
+      var icon = marker.getElement();
+      if (!icon) { return; }
+      icon.setAttribute("role", "button");
+      icon.setAttribute("aria-label", label);
+      icon.addEventListener("keydown", function (event) {
+        if (event.key === "Enter" || event.key === " ") { event.preventDefault(); zoomIn(); }
+      });
     });
     return marker;
   }
@@ -123,8 +129,9 @@
 
   /* The organisations layer: on every move, what the server gives for the visible area at this zoom
    * (clusters it counted, and individual points, which markercluster still groups when they share a
-   * place or overlap). The first request covers the whole world, to frame the matching organisations. */
-  function actorsLayer(map, element, url, embed, onFirst) {
+   * place or overlap). The first request covers the whole world at the initial zoom, to frame the
+   * matching organisations (``frame``); its answer is reused while the map stays at that zoom. */
+  function actorsLayer(map, element, url, embed, frame) {
     var layer = L.layerGroup().addTo(map);
     var status = document.createElement("p");
     status.className = "map-status";
@@ -132,6 +139,15 @@
     element.parentNode.insertBefore(status, element.nextSibling);
     var latest = 0;
     var controller = null;
+    var world = null;  // the first answer: every cell of the world at world.zoom
+
+    function settle() {
+      element.setAttribute("data-loaded", "1");
+      // For the benchmark (bench/map_browser.py): when the map first showed its final view.
+      if (window.performance && performance.mark && !performance.getEntriesByName(element.id + "-drawn").length) {
+        performance.mark(element.id + "-drawn");
+      }
+    }
 
     function draw(data) {
       layer.clearLayers();
@@ -146,34 +162,50 @@
       layer.addLayer(points);
       var shown = element.getAttribute(data.total < 2 ? "data-label-shown-one" : "data-label-shown") || "{count}";
       status.textContent = shown.replace("{count}", data.total.toLocaleString());
-      element.setAttribute("data-loaded", "1");
       element.setAttribute("data-total", data.total);
     }
 
-    function load(bbox, first) {
+    function load(bbox) {
       var request = ++latest;
       if (controller) { controller.abort(); }
       controller = window.AbortController ? new AbortController() : null;
       element.removeAttribute("data-loaded");
-      var params = "zoom=" + map.getZoom() + "&bbox=" + bbox;
-      return fetch(withParams(url, params), {
+      return fetch(withParams(url, "zoom=" + map.getZoom() + "&bbox=" + bbox), {
         headers: { Accept: "application/geo+json" },
         signal: controller ? controller.signal : undefined
       }).then(function (response) {
         if (!response.ok) { throw new Error(response.status); }
         return response.json();
       }).then(function (data) {
-        if (request !== latest) { return; }
-        draw(data);
-        if (first) { onFirst(dataBounds(data)); }
-      }).catch(function (error) {
-        if (error && error.name === "AbortError") { return; }
-        showError(element);
+        return request === latest ? data : null;
       });
     }
 
-    map.on("moveend", function () { load(snappedBox(map.getBounds(), map.getZoom()), false); });
-    return load("-180,-90,180,90", true);
+    function failed(error) {
+      if (!error || error.name !== "AbortError") { showError(element); }
+    }
+
+    function moved() {
+      if (world && map.getZoom() === world.zoom) {
+        ++latest;
+        if (controller) { controller.abort(); }
+        draw(world.data);
+        settle();
+        return;
+      }
+      load(snappedBox(map.getBounds(), map.getZoom())).then(function (data) {
+        if (data) { draw(data); settle(); }
+      }).catch(failed);
+    }
+
+    var zoom = map.getZoom();
+    return load("-180,-90,180,90").then(function (data) {
+      if (!data) { return null; }
+      world = { zoom: zoom, data: data };
+      draw(data);
+      map.on("moveend", moved);
+      return frame(dataBounds(data)).then(function (framed) { if (!framed) { settle(); } });
+    }).catch(failed);
   }
 
   function setup(map, element) {
@@ -189,27 +221,32 @@
     }
     var polesUrl = element.getAttribute("data-poles-geojson");
     var actorsUrl = element.getAttribute("data-geojson");
-    var outlinesBounds = L.latLngBounds([]);
-    (polesUrl ? getJSON(polesUrl) : Promise.resolve(null)).then(function (poles) {
-      if (poles) {
-        var outlines = polesLayer(element, poles, embed).addTo(map);
-        var overlays = {};
-        overlays[element.getAttribute("data-label-poles") || "Poles"] = outlines;
-        L.control.layers(null, overlays, { collapsed: false }).addTo(map);
-        if (outlines.getLayers().length) { outlinesBounds = outlines.getBounds(); }
-      }
-      if (!actorsUrl) {
-        if (outlinesBounds.isValid()) { map.fitBounds(outlinesBounds, { maxZoom: 13, padding: [16, 16] }); }
-        element.setAttribute("data-loaded", "1");
-        return null;
-      }
-      return actorsLayer(map, element, actorsUrl, embed, function (bounds) {
-        if (element.hasAttribute("data-fit-outlines") && outlinesBounds.isValid()) {
-          bounds = bounds.isValid() ? L.latLngBounds(outlinesBounds).extend(bounds) : outlinesBounds;
+    // The outlines and the organisations are asked for at once; the map is framed when both are in.
+    var outlines = (polesUrl ? getJSON(polesUrl) : Promise.resolve(null)).then(function (poles) {
+      if (!poles) { return L.latLngBounds([]); }
+      var layer = polesLayer(element, poles, embed).addTo(map);
+      var overlays = {};
+      overlays[element.getAttribute("data-label-poles") || "Poles"] = layer;
+      L.control.layers(null, overlays, { collapsed: false }).addTo(map);
+      return layer.getLayers().length ? layer.getBounds() : L.latLngBounds([]);
+    });
+    outlines.catch(function () { showError(element); });
+    // Resolves with whether the map moved (its moveend then draws the final view).
+    function frame(bounds) {
+      return outlines.then(function (outlinesBounds) {
+        if (!bounds.isValid() || (element.hasAttribute("data-fit-outlines") && outlinesBounds.isValid())) {
+          bounds = outlinesBounds.isValid() ? L.latLngBounds(outlinesBounds).extend(bounds.isValid() ? bounds : outlinesBounds) : bounds;
         }
-        if (bounds.isValid()) { map.fitBounds(bounds, { maxZoom: 13, padding: [16, 16] }); }
+        if (!bounds.isValid()) { return false; }
+        map.fitBounds(bounds, { maxZoom: 13, padding: [16, 16] });
+        return true;
       });
-    }).catch(function () { showError(element); });
+    }
+    if (actorsUrl) {
+      actorsLayer(map, element, actorsUrl, embed, frame);
+    } else {
+      frame(L.latLngBounds([])).then(function () { element.setAttribute("data-loaded", "1"); });
+    }
   }
 
   function init(element) {
