@@ -15,6 +15,7 @@ help:
 	@echo "make test   run the whole test suite"
 	@echo "make lint   ruff, Django checks, migrations and translations"
 	@echo "make bench  benchmarks (see bench/README.md)"
+	@echo "make bench-scale  the same benchmarks with ten times the data (100,000 organisations)"
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)

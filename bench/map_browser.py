@@ -80,7 +80,11 @@ def main() -> int:
                 # Once to fill the server's caches as earlier visitors would have, then measured.
                 measure(browser, path, map_id, viewport)
                 result = measure(browser, path, map_id, viewport)
-                ok = result["bytes"] <= MAX_BYTES and result["drawn"] is not None and result["drawn"] <= MAX_DRAW_MS
+                ok = (
+                    result["bytes"] <= MAX_BYTES
+                    and result["drawn"] is not None
+                    and result["drawn"] <= MAX_DRAW_MS
+                )
                 failed |= not ok
                 print(
                     f"| {path} | {window} | {result['bytes'] / 1000:.0f} | {result['drawn']:.0f} | "

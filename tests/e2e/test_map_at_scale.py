@@ -36,7 +36,9 @@ def network(db, monkeypatch):
 
 
 def cluster_counts(page) -> list[int]:
-    return sorted(int(text.replace("\u202f", "")) for text in page.locator(".server-cluster span").all_inner_texts())
+    return sorted(
+        int(text.replace("\u202f", "")) for text in page.locator(".server-cluster span").all_inner_texts()
+    )
 
 
 def test_clusters_show_their_counts_and_open_with_the_keyboard_on_a_phone(page, live_server, network):
