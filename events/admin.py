@@ -80,8 +80,6 @@ class EventAdmin(PoleScopedAdmin):
     date_hierarchy = "starts_at"
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ["commune"]
-    # No count of every event under a filtered list: a cheap "Show all" link instead.
-    show_full_result_count = False
     # The iCalendar SEQUENCE is the calendars' business, raised by event_update: not in the form.
     actions = ["cancel_events"]
     fieldsets = [
@@ -266,8 +264,7 @@ class RegistrationAdmin(PoleScopedAdmin):
     date_hierarchy = "created_at"
     actions = ["export_csv", "mark_attended", "mark_absent", "promote", "cancel"]
     change_list_template = "events/admin/registration_change_list.html"
-    # Thousands of events and organisations: searched, not listed in a select.
-    autocomplete_fields = ["event", "organisation"]
+    autocomplete_fields = ["event", "organisation"]  # thousands of each: searched, not listed
     show_full_result_count = False
     # The registrant's page is theirs (its link confirms or cancels as them): no "View on site".
     view_on_site = False
