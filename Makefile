@@ -8,13 +8,14 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test test-fast lint format messages bench vendor clean
+.PHONY: help install run test test-fast lint format messages bench bench-scale vendor clean
 
 help:
 	@echo "make run    install, migrate SQLite, load reference + demo data, serve on http://$(HOST):$(PORT)"
 	@echo "make test   run the whole test suite"
 	@echo "make lint   ruff, Django checks, migrations and translations"
 	@echo "make bench  benchmarks (see bench/README.md)"
+	@echo "make bench-scale  the same benchmarks with ten times the data (100,000 organisations)"
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +59,9 @@ messages: install
 
 bench: install
 	bench/run.sh
+
+bench-scale: install
+	BENCH_SCALE=10 bench/run.sh
 
 vendor:
 	scripts/vendor.sh

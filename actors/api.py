@@ -20,9 +20,12 @@ from core.queries import InvalidQuery, bad_request, filtered
 from core.ratelimit import api_rate_limited
 
 from .filters import ActorFilter, actor_filter
+from .map_clusters import map_collection
 from .models import FAMILY_OF_FORM, LegalForm
 
 COORDINATE_DECIMALS = 5
+#: What the map data depends on: the directory's filters, and the map's zoom.
+MAP_PARAMETERS = frozenset(ActorFilter.base_filters) | {"zoom"}
 
 
 def filtered_actors(params) -> QuerySet:
@@ -36,6 +39,11 @@ def _detail_url_template() -> str:
 
 def actors_feature_collection(queryset: QuerySet) -> dict:
     """An RFC 7946 FeatureCollection; an organisation with no known position has a null geometry."""
+    return {"type": "FeatureCollection", "features": actor_features(queryset)}
+
+
+def actor_features(queryset: QuerySet) -> list[dict]:
+    """One Point feature per organisation (name, link, commune, pole, whether the point is approximate)."""
     url = _detail_url_template()
     features = []
     rows = queryset.values_list(
@@ -61,21 +69,27 @@ def actors_feature_collection(queryset: QuerySet) -> dict:
                 },
             }
         )
-    return {"type": "FeatureCollection", "features": features}
+    return features
 
 
 @require_GET
 @api_rate_limited("api.actors.geojson")
 def actors_geojson(request):
-    """Published organisations matching the directory's filters (plus ``bbox``), cached and revalidable."""
+    """Published organisations matching the directory's filters (plus ``bbox``), cached and revalidable.
+
+    With ``zoom`` (and ``bbox``, the visible area), what a map draws at that zoom: clusters computed by
+    the server and individual points (``actors.map_clusters``); without it, the full file."""
 
     def build() -> bytes:
-        return dumps(actors_feature_collection(filtered_actors(request.GET)))
+        queryset = filtered_actors(request.GET)
+        if "zoom" in request.GET:
+            return dumps(map_collection(queryset, request.GET, point_features=actor_features))
+        return dumps(actors_feature_collection(queryset))
 
     return cached_data_response(
         request,
         name="actors.geojson",
-        params=ActorFilter.base_filters,
+        params=MAP_PARAMETERS,
         build=build,
         content_type=GEOJSON_CONTENT_TYPE,
         filename="acteurs.geojson",

@@ -69,6 +69,9 @@ GZIP = {"Accept-Encoding": "gzip, deflate"}
 BROWSER = {"Accept-Encoding": "gzip, deflate", "Accept-Language": "fr"}
 UNCACHED = {**BROWSER, "Cookie": "sessionid=bench-uncached"}
 GEOJSON = "/api/acteurs.geojson"
+SIZE = f"{int(os.environ.get('BENCH_ACTORS', '10000')) // 1000}k"
+# What the map asks first: the whole world at its initial zoom.
+MAP_FIRST = f"{GEOJSON}?zoom=8&bbox=-180,-90,180,90"
 
 
 @dataclass
@@ -134,13 +137,13 @@ SCENARIOS = [
         UNCACHED,
         unique=True,
     ),
-    Scenario("/api/acteurs.geojson 10k (cached, gzip)", GEOJSON, GZIP, max_latency_ratio=10),
+    Scenario(f"/api/acteurs.geojson {SIZE} (cached, gzip)", GEOJSON, GZIP, max_latency_ratio=10),
     # The If-None-Match header is filled in by main() once the current ETag is known.
-    Scenario("/api/acteurs.geojson 10k (revalidated: 304)", GEOJSON, dict(GZIP), expected_status=304),
+    Scenario(f"/api/acteurs.geojson {SIZE} (revalidated: 304)", GEOJSON, dict(GZIP), expected_status=304),
     # A never-repeated bounding box around the whole world (west varies in its last digits), so that
     # every request builds, serialises and compresses the map data again.
     Scenario(
-        "/api/acteurs.geojson 10k (cold build)",
+        f"/api/acteurs.geojson {SIZE} (cold build)",
         GEOJSON,
         GZIP,
         concurrency=1,
@@ -149,6 +152,27 @@ SCENARIOS = [
         unique_parameter="bbox=-179.{},-90,180,90",
     ),
     Scenario("/api/poles.geojson (cached, gzip)", "/api/poles.geojson", GZIP),
+    # The map by visible area and zoom (actors/map_clusters.py): its first request, cached and cold
+    # (a never-repeated west edge), and a city's points after zooming in.
+    Scenario(f"map first view {SIZE}: clusters, zoom 8 (cached, gzip)", MAP_FIRST, GZIP),
+    Scenario(
+        f"map first view {SIZE}: clusters, zoom 8 (cold build)",
+        f"{GEOJSON}?zoom=8",
+        GZIP,
+        concurrency=1,
+        seconds=4,
+        unique=True,
+        unique_parameter="bbox=-179.{},-90,180,90",
+    ),
+    Scenario(
+        f"map of a city {SIZE}: zoom 12 (cold build)",
+        f"{GEOJSON}?zoom=12",
+        GZIP,
+        concurrency=1,
+        seconds=4,
+        unique=True,
+        unique_parameter="bbox=-1.8457{},48.0487,-1.58203,48.16629",
+    ),
 ]
 
 

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # make bench: seed 10,000 organisations, 200 events and 5,000 registrations into a dedicated database,
-# serve the site with gunicorn (production profile), load it with wrk, and print every measurement of the
-# run side by side with its target (see bench/README.md).
+# serve the site with gunicorn (production profile), load it with wrk, measure the map's first view in
+# Chromium, and print every measurement of the run side by side with its target (see bench/README.md).
+# make bench-scale (BENCH_SCALE=10): ten times the data, 100,000 organisations, 2,000 events and 50,000
+# registrations, the same scenarios.
 #
 # Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/ess_bench, created if
-# missing; a sqlite:////path URL works too), BENCH_ACTORS (10000), BENCH_PORT (8190), BENCH_SMTP_PORT
+# missing; a sqlite:////path URL works too), BENCH_SCALE (1), BENCH_ACTORS (10000 × BENCH_SCALE),
+# BENCH_PORT (8190), BENCH_SMTP_PORT
 # (8191), BENCH_WORKERS (2), BENCH_SECONDS (5), BENCH_CONCURRENCY (4), BENCH_LOAD (wrk when installed,
 # or "python"), BENCH_REDIS_URL (the cache shared by the workers, default redis://127.0.0.1:6379/6, flushed
 # by the seed; empty: each worker caches in its own memory, and revalidation is not measured).
@@ -22,7 +25,8 @@ export REDIS_URL= BENCH_CACHE_URL=${BENCH_REDIS_URL-redis://127.0.0.1:6379/6}
 export EMAIL_URL=smtp://127.0.0.1:$BENCH_SMTP_PORT DEFAULT_FROM_EMAIL="ESS Bretagne <bench@ess-bretagne.invalid>"
 # All the benchmark's clients share one address: raise the per-address limits (the code still runs).
 export REGISTRATION_RATE=1000000/m API_RATE=1000000/m
-ACTORS=${BENCH_ACTORS:-10000}
+ACTORS=${BENCH_ACTORS:-$((10000 * ${BENCH_SCALE:-1}))}
+export BENCH_ACTORS=$ACTORS
 
 if [ "${BENCH_LOAD:-wrk}" != python ] && ! command -v wrk >/dev/null; then
   echo "== installing wrk (Debian package)"
@@ -38,8 +42,10 @@ echo "== database: $DATABASE_URL"
 $PY bench/createdb.py "$DATABASE_URL"
 $PY manage.py migrate --noinput -v 0
 $PY manage.py load_reference_data -v 0
-echo "== seeding $ACTORS organisations, 200 events, 5,000 registrations"
+echo "== seeding $ACTORS organisations, $((ACTORS / 50)) events, $((ACTORS / 2)) registrations"
 $PY bench/seed.py "$ACTORS"
+# The browser measurement loads the pages' scripts and styles from gunicorn (WhiteNoise reads them at start).
+$PY manage.py collectstatic --noinput -v 0
 
 PIDS=()
 cleanup() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
@@ -61,4 +67,11 @@ for _ in $(seq 1 100); do
 done
 
 echo "== measuring"
-$PY bench/load.py
+status=0
+$PY bench/load.py || status=$?
+if [ -x "${BENCH_CHROMIUM:-/usr/bin/chromium}" ]; then
+  $PY bench/map_browser.py || status=$?
+else
+  echo "== no Chromium at ${BENCH_CHROMIUM:-/usr/bin/chromium}: the map's first view is not measured"
+fi
+exit $status

@@ -264,7 +264,8 @@ class RegistrationAdmin(PoleScopedAdmin):
     date_hierarchy = "created_at"
     actions = ["export_csv", "mark_attended", "mark_absent", "promote", "cancel"]
     change_list_template = "events/admin/registration_change_list.html"
-    autocomplete_fields = ["organisation"]
+    autocomplete_fields = ["event", "organisation"]  # thousands of each: searched, not listed
+    show_full_result_count = False
     # The registrant's page is theirs (its link confirms or cancels as them): no "View on site".
     view_on_site = False
     fields = [
@@ -495,6 +496,7 @@ class EmailRecordAdmin(PoleScopedAdmin):
     search_fields = ["registration__email", "registration__full_name"]
     date_hierarchy = "due_at"
     actions = ["send_now"]
+    show_full_result_count = False
 
     def has_add_permission(self, request):
         return False

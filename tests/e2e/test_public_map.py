@@ -41,6 +41,7 @@ def map_data(db):
 def test_map_shows_clusters_filters_and_popups_lead_to_the_organisation(page, live_server, map_data):
     page.goto(f"{live_server.url}/carte/")
     expect(page.locator(".marker-cluster").first).to_be_visible()
+    expect(page.locator("#full-map[data-loaded]")).to_have_count(1)
     assert page.locator("#full-map").bounding_box()["height"] > 300
     expect(page.locator(".map-text-alternative")).to_contain_text("Association brestoise 0")
 
@@ -62,10 +63,12 @@ def test_map_shows_clusters_filters_and_popups_lead_to_the_organisation(page, li
 def test_embedded_map_loads_markers_without_the_site_chrome(page, live_server, map_data):
     page.goto(f"{live_server.url}/carte/?embed=1&pole=adess")
     expect(page.locator(".marker-cluster").first).to_be_visible()
+    expect(page.locator("#embed-map[data-loaded]")).to_have_count(1)
     expect(page.locator(".site-header")).to_have_count(0)
 
 
 def test_home_map_is_drawn_at_its_full_size(page, live_server, map_data):
     page.goto(f"{live_server.url}/")
     expect(page.locator("#home-map .marker-cluster").first).to_be_visible()
+    expect(page.locator("#home-map[data-loaded]")).to_have_count(1)
     assert page.locator("#home-map").bounding_box()["height"] > 300
