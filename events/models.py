@@ -13,6 +13,8 @@ from core.outbox import EmailStatus
 from core.public_cache import PublicDataQuerySet
 from poles.models import Pole, PoleScopedQuerySet
 
+from .models_meeting import AccessFeature, Answer, EventDetails, EventDocument, EventFormat, Question  # noqa: F401
+
 
 def new_token() -> str:
     return secrets.token_urlsafe(32)
@@ -107,7 +109,7 @@ class RegistrationState(models.TextChoices):
 RESERVED_EVENT_SLUGS = frozenset({"archives"})
 
 
-class Event(Located, TimeStamped):
+class Event(Located, TimeStamped, EventDetails):
     class Kind(models.TextChoices):
         MEETING = "meeting", _("Thematic meeting")
         WORKSHOP_SESSION = "workshop_session", _("Workshop session")
@@ -253,6 +255,8 @@ class Event(Located, TimeStamped):
             errors["registration_closes_at"] = _("Registration must close after it opens.")
         if self.workshop_id and self.pole_id and self.workshop.pole_id != self.pole_id:
             errors["workshop"] = _("This workshop belongs to another pole.")
+        if self.image and not self.image_alt.strip():
+            errors["image_alt"] = _("Describe the image for people who cannot see it.")
         if self.slug in RESERVED_EVENT_SLUGS:
             errors["slug"] = _("This address is reserved by the site: choose another slug.")
         if errors:

@@ -1,5 +1,5 @@
-"""Registrations: created, confirmed, cancelled, promoted from the waiting list; seats taken while
-the event row is locked."""
+"""Registrations: created, confirmed, cancelled, promoted from the waiting list. Seats are taken by
+:mod:`events.services.seats` (the one definition), while the event row is locked."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..models import EmailRecord, Event, Registration, RegistrationState
 from .outbox import SEAT_KINDS, Kind, Status, emails_create, emails_skip_pending
+from .seats import event_lock, seat_take, seats_fill
 
 logger = logging.getLogger(__name__)
 
@@ -106,7 +107,7 @@ def registration_resend_link(*, registration: Registration) -> EmailRecord | Non
 
 def _lock(registration: Registration) -> tuple[Event, Registration]:
     """Lock the event row, then the registration row, and return fresh copies of both."""
-    event = Event.objects.select_for_update().get(pk=registration.event_id)
+    event = event_lock(registration.event_id)
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     registration.event = event
     return event, registration
@@ -128,35 +129,15 @@ def registration_confirm(*, registration: Registration, now: datetime | None = N
                 _("This registration can no longer be confirmed: the event is cancelled or has started."),
                 code="closed",
             )
-        free = event.seats_left(confirmed=event.registrations.confirmed().count())
-        if free is None or free > 0:
-            registration.status = Status.CONFIRMED
-            registration.confirmed_at = now
-            kind = Kind.CONFIRMED
-        else:
-            registration.status = Status.WAITLISTED
-            registration.waitlisted_at = now
-            kind = Kind.WAITLISTED
-        registration.save(update_fields=["status", "confirmed_at", "waitlisted_at", "updated_at"])
+        status = seat_take(event=event, registration=registration, now=now)
+        kind = Kind.CONFIRMED if status == Status.CONFIRMED else Kind.WAITLISTED
         emails_create([registration], kind=kind)
     return registration
 
 
-def seats_fill(event: Event, now: datetime) -> list[Registration]:
-    """Promote the oldest waiting people into the free seats of a locked event and email them."""
-    if not event.seats_can_change(now):
-        return []
-    waiting = event.registrations.waitlisted().select_for_update()
-    free = event.seats_left(confirmed=event.registrations.confirmed().count())
-    if free is not None:
-        if free == 0:
-            return []
-        waiting = waiting[:free]
-    promoted = list(waiting)
-    for registration in promoted:
-        registration.status = Status.CONFIRMED
-        registration.confirmed_at = now
-        registration.save(update_fields=["status", "confirmed_at", "updated_at"])
+def waiting_list_advance(event: Event, now: datetime) -> list[Registration]:
+    """Give the free seats of a locked event to the oldest people waiting, and email them."""
+    promoted = seats_fill(event, now)
     emails_create(promoted, kind=Kind.PROMOTED)
     return promoted
 
@@ -186,7 +167,7 @@ def registration_cancel(
         if notify:
             emails_create([registration], kind=Kind.CANCELLED)
         if freed_seat:
-            seats_fill(event, now)
+            waiting_list_advance(event, now)
     return registration
 
 
@@ -200,9 +181,7 @@ def registration_promote(*, registration: Registration, now: datetime | None = N
         event, registration = _lock(registration)
         if registration.status != Status.WAITLISTED:
             raise RegistrationError(_("Only someone on the waiting list can be promoted."), code="status")
-        registration.status = Status.CONFIRMED
-        registration.confirmed_at = now
-        registration.save(update_fields=["status", "confirmed_at", "updated_at"])
+        seat_take(event=event, registration=registration, now=now, beyond_capacity=True)
         emails_create([registration], kind=Kind.PROMOTED)
     return registration
 
