@@ -2,7 +2,8 @@
 
 Templates live in ``templates/emails/<kind>.txt`` and ``<kind>.html``. Every email carries the link to
 the registrant's own page, where they can cancel; emails about a seat or a change carry the event's
-.ics (same UID, current SEQUENCE).
+.ics (same UID, current SEQUENCE), except to people on the waiting list; the online link of an online
+or hybrid event goes only to people who hold a seat.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .ics import event_calendar
 from .models import EmailRecord, EventMessage
+from .selectors import waiting_list_text
 
 Kind = EmailRecord.Kind
 
@@ -33,6 +35,8 @@ SUBJECTS = {
 }
 
 WITH_CALENDAR = {Kind.CONFIRMED, Kind.PROMOTED, Kind.REMINDER, Kind.EVENT_CHANGED, Kind.EVENT_CANCELLED}
+#: Emails that carry the online link, when their registrant holds a seat (never the waiting list).
+WITH_ONLINE_LINK = {Kind.CONFIRMED, Kind.PROMOTED, Kind.REMINDER, Kind.EVENT_CHANGED}
 
 
 def email_context(*, event, registration, registration_url: str) -> dict:
@@ -60,6 +64,11 @@ def build_message(record: EmailRecord) -> EmailMultiAlternatives:
             "record": record,
             **email_context(event=event, registration=registration, registration_url=registration_url),
         }
+        holds_seat = registration.status == registration.Status.CONFIRMED
+        if record.kind in WITH_ONLINE_LINK and holds_seat and event.is_online:
+            context["online_url"] = event.online_url
+        if record.kind == Kind.WAITLISTED:
+            context["waiting_list"] = waiting_list_text(registration)
         if record.kind == Kind.MESSAGE:
             message = EventMessage.objects.get(pk=int(record.key))
             context.update(subject=message.subject, body=message.body)
@@ -75,6 +84,7 @@ def build_message(record: EmailRecord) -> EmailMultiAlternatives:
         headers={"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All"},
     )
     message.attach_alternative(html, "text/html")
-    if record.kind in WITH_CALENDAR:
+    # The waiting list gets no calendar entry: it holds no seat (docs/decisions.md).
+    if record.kind in WITH_CALENDAR and registration.status != registration.Status.WAITLISTED:
         message.attach("evenement.ics", event_calendar(event, method="PUBLISH").decode(), "text/calendar")
     return message

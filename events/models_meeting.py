@@ -123,7 +123,10 @@ class Answer(models.Model):
     """A registrant's answer to one question: personal data, exported and erased with the person."""
 
     registration = models.ForeignKey(
-        "events.Registration", verbose_name=_("registration"), on_delete=models.CASCADE, related_name="answers"
+        "events.Registration",
+        verbose_name=_("registration"),
+        on_delete=models.CASCADE,
+        related_name="answers",
     )
     question = models.ForeignKey(
         Question, verbose_name=_("question"), on_delete=models.CASCADE, related_name="answers"

@@ -10,6 +10,9 @@ urlpatterns = [
     path("evenements/<slug:slug>.ics", views.event_ics, name="ics"),
     path("evenements/<slug:slug>/", views.EventDetailView.as_view(), name="detail"),
     path("evenements/<slug:slug>/inscription/", views.EventRegisterView.as_view(), name="register"),
+    path(
+        "evenements/<slug:slug>/inscription-groupe/", views.GroupRegisterView.as_view(), name="group_register"
+    ),
     path("ateliers/<slug:slug>/", views.WorkshopDetailView.as_view(), name="workshop"),
     path("inscription/<slug:token>/", views.RegistrationView.as_view(), name="registration"),
     path("inscription/<slug:token>/attestation.pdf", views.registration_certificate, name="certificate"),

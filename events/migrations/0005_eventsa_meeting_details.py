@@ -6,92 +6,202 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('events', '0004_checkin_walk_ins_and_messages'),
+        ("events", "0004_checkin_walk_ins_and_messages"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='event',
-            name='access_features',
-            field=models.JSONField(blank=True, default=list, verbose_name='access'),
+            model_name="event",
+            name="access_features",
+            field=models.JSONField(blank=True, default=list, verbose_name="access"),
         ),
         migrations.AddField(
-            model_name='event',
-            name='access_notes',
-            field=models.TextField(blank=True, help_text='Anything else people need to know to come.', verbose_name='access information'),
+            model_name="event",
+            name="access_notes",
+            field=models.TextField(
+                blank=True,
+                help_text="Anything else people need to know to come.",
+                verbose_name="access information",
+            ),
         ),
         migrations.AddField(
-            model_name='event',
-            name='format',
-            field=models.CharField(choices=[('in_person', 'In person'), ('online', 'Online'), ('hybrid', 'Hybrid (in person and online)')], default='in_person', max_length=10, verbose_name='format'),
+            model_name="event",
+            name="format",
+            field=models.CharField(
+                choices=[
+                    ("in_person", "In person"),
+                    ("online", "Online"),
+                    ("hybrid", "Hybrid (in person and online)"),
+                ],
+                default="in_person",
+                max_length=10,
+                verbose_name="format",
+            ),
         ),
         migrations.AddField(
-            model_name='event',
-            name='image',
-            field=models.ImageField(blank=True, upload_to=events.uploads.event_image_path, verbose_name='image'),
+            model_name="event",
+            name="image",
+            field=models.ImageField(
+                blank=True, upload_to=events.uploads.event_image_path, verbose_name="image"
+            ),
         ),
         migrations.AddField(
-            model_name='event',
-            name='image_alt',
-            field=models.CharField(blank=True, help_text='What the image shows, for people who cannot see it. Required with an image.', max_length=250, verbose_name='image description'),
+            model_name="event",
+            name="image_alt",
+            field=models.CharField(
+                blank=True,
+                help_text="What the image shows, for people who cannot see it. Required with an image.",
+                max_length=250,
+                verbose_name="image description",
+            ),
         ),
         migrations.AddField(
-            model_name='event',
-            name='members_code',
-            field=models.CharField(blank=True, help_text='For a members-only event: the code the pole gives its member organisations; registrants must type it. Leave empty to check only that the organisation is a member of the pole.', max_length=40, verbose_name="members' code"),
+            model_name="event",
+            name="members_code",
+            field=models.CharField(
+                blank=True,
+                help_text="For a members-only event: the code the pole gives its member organisations; registrants must type it. Leave empty to check only that the organisation is a member of the pole.",
+                max_length=40,
+                verbose_name="members' code",
+            ),
         ),
         migrations.AddField(
-            model_name='event',
-            name='online_url',
-            field=models.URLField(blank=True, help_text='Sent only to confirmed registrants (confirmation, reminder, their own page); never shown on the public site.', max_length=500, verbose_name='online meeting link'),
+            model_name="event",
+            name="online_url",
+            field=models.URLField(
+                blank=True,
+                help_text="Sent only to confirmed registrants (confirmation, reminder, their own page); never shown on the public site.",
+                max_length=500,
+                verbose_name="online meeting link",
+            ),
         ),
         migrations.CreateModel(
-            name='EventDocument',
+            name="EventDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('file', models.FileField(help_text='PDF or office document (ODT, ODP, ODS, DOCX, PPTX, XLSX), at most 20 MB.', max_length=200, upload_to=events.uploads.event_document_path, verbose_name='file')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='added')),
-                ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='documents', to='events.event', verbose_name='event')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                (
+                    "file",
+                    models.FileField(
+                        help_text="PDF or office document (ODT, ODP, ODS, DOCX, PPTX, XLSX), at most 20 MB.",
+                        max_length=200,
+                        upload_to=events.uploads.event_document_path,
+                        verbose_name="file",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="added")),
+                (
+                    "event",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="documents",
+                        to="events.event",
+                        verbose_name="event",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'document',
-                'verbose_name_plural': 'documents',
-                'ordering': ['created_at', 'pk'],
+                "verbose_name": "document",
+                "verbose_name_plural": "documents",
+                "ordering": ["created_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Question',
+            name="Question",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('label', models.CharField(max_length=200, verbose_name='question')),
-                ('kind', models.CharField(choices=[('text', 'Short text'), ('choice', 'Single choice'), ('checkboxes', 'Checkboxes (several choices)')], default='text', max_length=12, verbose_name='type')),
-                ('options', models.TextField(blank=True, help_text='For a single choice or checkboxes: one choice per line.', verbose_name='choices')),
-                ('required', models.BooleanField(default=False, verbose_name='required')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='questions', to='events.event', verbose_name='event')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("label", models.CharField(max_length=200, verbose_name="question")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("text", "Short text"),
+                            ("choice", "Single choice"),
+                            ("checkboxes", "Checkboxes (several choices)"),
+                        ],
+                        default="text",
+                        max_length=12,
+                        verbose_name="type",
+                    ),
+                ),
+                (
+                    "options",
+                    models.TextField(
+                        blank=True,
+                        help_text="For a single choice or checkboxes: one choice per line.",
+                        verbose_name="choices",
+                    ),
+                ),
+                ("required", models.BooleanField(default=False, verbose_name="required")),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
+                (
+                    "event",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="questions",
+                        to="events.event",
+                        verbose_name="event",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'registration question',
-                'verbose_name_plural': 'registration questions',
-                'ordering': ['position', 'pk'],
+                "verbose_name": "registration question",
+                "verbose_name_plural": "registration questions",
+                "ordering": ["position", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Answer',
+            name="Answer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('value', models.TextField(blank=True, help_text='Several choices are one per line.', verbose_name='answer')),
-                ('registration', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='answers', to='events.registration', verbose_name='registration')),
-                ('question', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='answers', to='events.question', verbose_name='question')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "value",
+                    models.TextField(
+                        blank=True, help_text="Several choices are one per line.", verbose_name="answer"
+                    ),
+                ),
+                (
+                    "registration",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="answers",
+                        to="events.registration",
+                        verbose_name="registration",
+                    ),
+                ),
+                (
+                    "question",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="answers",
+                        to="events.question",
+                        verbose_name="question",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'answer',
-                'verbose_name_plural': 'answers',
-                'ordering': ['question__position', 'question__pk'],
-                'constraints': [models.UniqueConstraint(fields=('registration', 'question'), name='events_answer_once')],
+                "verbose_name": "answer",
+                "verbose_name_plural": "answers",
+                "ordering": ["question__position", "question__pk"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("registration", "question"), name="events_answer_once")
+                ],
             },
         ),
     ]

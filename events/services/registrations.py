@@ -12,10 +12,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone, translation
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
 
 from ..models import EmailRecord, Event, Registration, RegistrationState
 from .outbox import SEAT_KINDS, Kind, Status, emails_create, emails_skip_pending
+from .questions import answers_save
 from .seats import event_lock, seat_take, seats_fill
 
 logger = logging.getLogger(__name__)
@@ -45,13 +47,16 @@ def registration_create(
     organisation=None,
     organisation_name: str = "",
     language: str | None = None,
+    answers: dict | None = None,
+    members_code: str = "",
     now: datetime | None = None,
 ) -> Registration:
-    """Register someone (pending until they confirm by email) and email them the confirmation link.
+    """Register someone (pending until they confirm by email) and email them the confirmation link;
+    ``answers`` (question → text) are stored with the registration.
 
     Raises :class:`RegistrationExists` when the address already holds an active registration for the
-    event, :class:`RegistrationError` when registration is not open or a members-only event gets no
-    member organisation.
+    event, :class:`RegistrationError` when registration is not open or a members-only event's
+    membership check fails (:func:`membership_check`).
     """
     now = now or timezone.now()
     email = BaseUserManager.normalize_email(email.strip())
@@ -61,11 +66,7 @@ def registration_create(
             _("Registration is not possible for this event: %(state)s.") % {"state": state.label},
             code="closed",
         )
-    if event.is_members_only and organisation is None:
-        raise RegistrationError(
-            _("This event is for member organisations only: choose your organisation in the list."),
-            code="members_only",
-        )
+    membership_check(event=event, organisation=organisation, members_code=members_code)
     existing = Registration.objects.active().not_anonymised().of_email(email).filter(event=event).first()
     if existing:
         raise RegistrationExists(existing)
@@ -80,6 +81,7 @@ def registration_create(
                 language=language or translation.get_language() or settings.LANGUAGE_CODE,
                 consent_at=now,
             )
+            answers_save(registration=registration, answers=answers or {})
             emails_create([registration], kind=Kind.CONFIRMATION_REQUEST)
     except IntegrityError:
         existing = Registration.objects.active().not_anonymised().of_email(email).filter(event=event).first()
@@ -87,6 +89,24 @@ def registration_create(
             raise
         raise RegistrationExists(existing) from None
     return registration
+
+
+def membership_check(*, event: Event, organisation, members_code: str = "") -> None:
+    """For a members-only event: the organisation must be a member of the event's pole and, when the
+    pole set a members' code for the event, the code typed must be it (see docs/decisions.md)."""
+    if not event.is_members_only:
+        return
+    if organisation is None or organisation.pole_id != event.pole_id:
+        raise RegistrationError(
+            _("This event is for member organisations only: choose your organisation in the list."),
+            code="members_only",
+        )
+    if event.members_code and not constant_time_compare(
+        members_code.strip().casefold(), event.members_code.strip().casefold()
+    ):
+        raise RegistrationError(
+            _("The members' code is not the right one: ask your pole for it."), code="members_code"
+        )
 
 
 def registration_resend_link(*, registration: Registration) -> EmailRecord | None:
