@@ -10,7 +10,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import LocatedAdminForm
+from core.forms import LocatedAdminForm, https_formfield
 
 from .models import AccessFeature, Event, EventDocument, Question
 from .services import documents
@@ -28,6 +28,7 @@ class EventAdminForm(LocatedAdminForm):
     class Meta:
         model = Event
         exclude = ["latitude", "longitude"]
+        formfield_callback = https_formfield
 
     def clean_image(self):
         image = self.cleaned_data.get("image")
@@ -67,13 +68,33 @@ EVENT_FIELDSETS = [
 ]
 
 
-class QuestionInline(admin.TabularInline):
+class EventPartInline(admin.TabularInline):
+    """An inline of rows that belong to the event (its questions, its documents): whoever may change
+    the event (a coordinator of its pole) may add, change and delete them; whoever may see it, see them."""
+
+    extra = 0
+
+    def _event_admin(self):
+        return self.admin_site._registry[Event]
+
+    def has_view_permission(self, request, obj=None):
+        return self._event_admin().has_view_permission(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return self._event_admin().has_change_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._event_admin().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._event_admin().has_change_permission(request, obj)
+
+
+class QuestionInline(EventPartInline):
     """The questions of the registration form, in the order given."""
 
     model = Question
-    extra = 0
     fields = ["position", "label", "kind", "options", "required"]
-    formfield_overrides = {}
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "options":
@@ -93,12 +114,11 @@ class EventDocumentForm(forms.ModelForm):
         return upload
 
 
-class EventDocumentInline(admin.TabularInline):
+class EventDocumentInline(EventPartInline):
     """Slides, minutes… shown on the event's page; the action "Send the documents" emails them."""
 
     model = EventDocument
     form = EventDocumentForm
-    extra = 0
     fields = ["title", "file", "created_at"]
     readonly_fields = ["created_at"]
 
