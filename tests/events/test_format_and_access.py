@@ -226,3 +226,31 @@ def test_access_features_are_ticked_in_the_admin(coordinator_client, pole):
         "Boucle magnétique",
         "Interprétation en langue des signes française (LSF)",
     ]
+
+
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == HTTPStatus.OK
+    return len(captured)
+
+
+def test_the_event_page_runs_as_many_queries_with_one_or_ten_questions_and_documents(client, pole, media):
+    from django.core.files.base import ContentFile
+
+    from events.models import EventDocument, Question
+
+    def event_with(n, slug):
+        event = factories.EventFactory(pole=pole, slug=slug)
+        for i in range(n):
+            Question.objects.create(event=event, label=f"Q{i}", kind=Question.Kind.TEXT)
+            EventDocument.objects.create(
+                event=event, title=f"D{i}", file=ContentFile(b"%PDF-1", name="d.pdf")
+            )
+        return event
+
+    one, ten = event_with(1, "une"), event_with(10, "dix")
+    _queries(client, one.get_absolute_url())  # warm the per-process caches
+    assert _queries(client, one.get_absolute_url()) == _queries(client, ten.get_absolute_url())
