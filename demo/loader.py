@@ -35,6 +35,7 @@ from demo.data.accounts import ACCOUNT_DOMAIN, ADMIN_USERNAME, COORDINATORS, PAS
 from demo.data.actors import ActorPlan, CommunePoint, actors_plan
 from demo.data.events import EVENTS, FIRST_NAMES, LAST_NAMES, WORKSHOPS
 from demo.data.poles import DEMO_NOTE, EMERGING_SUPPORTS, PARTNERS, POLES, SUPPORTS
+from demo.meeting import meeting_details_load
 from events.models import Event, Registration, Workshop
 from poles.models import COORDINATOR_GROUP, REGIONAL_GROUP, Commune, Epci, Partner, Pole, Support
 from poles.services_backoffice import poles_outline_refresh
@@ -232,6 +233,7 @@ def _load_events(
     zone = ZoneInfo(settings.TIME_ZONE)
     today = timezone.localtime(now, zone).date()
     registrations: list[Registration] = []
+    created: dict[str, Event] = {}
     for spec in EVENTS:
         if spec.slug in existing:
             continue
@@ -256,10 +258,12 @@ def _load_events(
         )
         event.full_clean()
         event.save()
+        created[event.slug] = event
         registrations += _registrations(event, spec.registrations, now)
         report.count("events", 1)
     Registration.objects.bulk_create(registrations)
     report.count("registrations", len(registrations))
+    meeting_details_load(created, now)
 
 
 def _registrations(event: Event, count: int, now: datetime) -> list[Registration]:

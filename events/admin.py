@@ -27,7 +27,6 @@ from django.utils.translation import gettext_lazy as _
 
 from core.audit import audit_record
 from core.csv_export import csv_response
-from core.forms import LocatedAdminForm
 from core.models import AuditEvent
 from events.services import changes as event_changes
 from events.services import registrations
@@ -35,6 +34,14 @@ from poles.admin_scoping import PoleScopedAdmin
 from poles.models import is_regional
 
 from . import admin_views
+from .admin_meeting import (
+    EVENT_FIELDSETS,
+    EventAdminForm,
+    EventDocumentInline,
+    QuestionInline,
+    answer_columns,
+    send_documents,
+)
 from .models import EmailRecord, Event, Registration, Workshop
 from .services import personal_data
 from .tasks import send_emails
@@ -62,12 +69,6 @@ class WorkshopAdmin(PoleScopedAdmin):
         ]
 
 
-class EventAdminForm(LocatedAdminForm):
-    class Meta:
-        model = Event
-        exclude = ["latitude", "longitude"]
-
-
 @admin.register(Event)
 class EventAdmin(PoleScopedAdmin):
     """Events of the user's poles; saving one notifies the registrants of what changed."""
@@ -81,23 +82,9 @@ class EventAdmin(PoleScopedAdmin):
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ["commune"]
     # The iCalendar SEQUENCE is the calendars' business, raised by event_update: not in the form.
-    actions = ["cancel_events"]
-    fieldsets = [
-        (None, {"fields": ["pole", "kind", "workshop", "title", "slug", "description", "status"]}),
-        (_("Date and time (Paris time)"), {"fields": ["starts_at", "ends_at"]}),
-        (_("Venue"), {"fields": ["venue", "address", "commune", "position", "use_commune_position"]}),
-        (
-            _("Registration"),
-            {
-                "fields": [
-                    "audience",
-                    "capacity",
-                    "registration_opens_at",
-                    "registration_closes_at",
-                ]
-            },
-        ),
-    ]
+    actions = ["cancel_events", send_documents]
+    fieldsets = EVENT_FIELDSETS
+    inlines = [QuestionInline, EventDocumentInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_seat_counts()
@@ -352,6 +339,9 @@ class RegistrationAdmin(PoleScopedAdmin):
             gettext("Registered on"),
             gettext("Attended"),
         ]
+        queryset = queryset.prefetch_related("answers")
+        questions, answers = answer_columns(queryset)
+        header += questions
         attended = {True: gettext("yes"), False: gettext("no"), None: ""}
         audit_record(
             action=AuditEvent.Action.EXPORT, request=request, what=f"inscriptions.csv ({queryset.count()})"
@@ -365,6 +355,7 @@ class RegistrationAdmin(PoleScopedAdmin):
                 r.get_status_display(),
                 timezone.localtime(r.created_at).strftime("%Y-%m-%d %H:%M"),
                 attended[r.attended],
+                *answers(r),
             ]
             for r in queryset.select_related("event", "organisation").order_by(
                 "event__starts_at", "created_at"

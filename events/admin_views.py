@@ -141,6 +141,7 @@ def checkin_view(model_admin, request, object_id):
     registrations = (
         event.registrations.filter(status__in=[Status.CONFIRMED, Status.WAITLISTED])
         .select_related("organisation")
+        .prefetch_related("answers__question")
         .annotate(
             rank=Case(
                 When(status=Status.CONFIRMED, then=Value(0)), default=Value(1), output_field=IntegerField()

@@ -2,7 +2,8 @@
 
 Templates live in ``templates/emails/<kind>.txt`` and ``<kind>.html``. Every email carries the link to
 the registrant's own page, where they can cancel; emails about a seat or a change carry the event's
-.ics (same UID, current SEQUENCE).
+.ics (same UID, current SEQUENCE), except to people on the waiting list; the online link of an online
+or hybrid event goes only to people who hold a seat.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from .cycle_models import CYCLE_KEY_PREFIX
 from .ics import calendar_for, event_calendar
 from .models import CycleBooking, EmailRecord, EventMessage
+from .selectors import waiting_list_text
 
 Kind = EmailRecord.Kind
 
@@ -41,6 +43,8 @@ CYCLE_SUBJECTS = {
 }
 
 WITH_CALENDAR = {Kind.CONFIRMED, Kind.PROMOTED, Kind.REMINDER, Kind.EVENT_CHANGED, Kind.EVENT_CANCELLED}
+#: Emails that carry the online link, when their registrant holds a seat (never the waiting list).
+WITH_ONLINE_LINK = {Kind.CONFIRMED, Kind.PROMOTED, Kind.REMINDER, Kind.EVENT_CHANGED}
 
 
 def email_context(*, event, registration, registration_url: str) -> dict:
@@ -70,6 +74,11 @@ def build_message(record: EmailRecord) -> EmailMultiAlternatives:
         }
         template = record.kind
         cycle_sessions = None
+        holds_seat = registration.status == registration.Status.CONFIRMED
+        if record.kind in WITH_ONLINE_LINK and holds_seat and event.is_online:
+            context["online_url"] = event.online_url
+        if record.kind == Kind.WAITLISTED:
+            context["waiting_list"] = waiting_list_text(registration)
         if record.key.startswith(CYCLE_KEY_PREFIX) and record.kind in CYCLE_SUBJECTS:
             booking = CycleBooking.objects.select_related("workshop").get(
                 pk=int(record.key.removeprefix(CYCLE_KEY_PREFIX))
@@ -106,6 +115,7 @@ def build_message(record: EmailRecord) -> EmailMultiAlternatives:
                 calendar_for(cycle_sessions, name=context["workshop"].title, method="PUBLISH").decode(),
                 "text/calendar",
             )
-    elif record.kind in WITH_CALENDAR:
+    # The waiting list gets no calendar entry: it holds no seat (docs/decisions.md).
+    elif record.kind in WITH_CALENDAR and registration.status != registration.Status.WAITLISTED:
         message.attach("evenement.ics", event_calendar(event, method="PUBLISH").decode(), "text/calendar")
     return message

@@ -16,15 +16,10 @@ from core.public_cache import per_version
 from core.public_widgets import FastSelect, FastTextInput
 from poles.models import Pole
 
-from .models import Event, Workshop
+from .models import Event, EventFormat, Workshop
 
 PARIS = ZoneInfo("Europe/Paris")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-
-#: Whether events have a ``format`` (in person, online, hybrid). Until the field exists the lists filter by
-#: pole, kind, workshop and month; once it does, the ``format`` filter below appears by itself (and the
-#: open data, feeds and JSON-LD read it): this is the one hook to keep.
-HAS_FORMAT = any(field.name == "format" for field in Event._meta.get_fields())
 
 
 class MonthInput(FastTextInput):
@@ -78,10 +73,9 @@ class EventFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(
         label=_("Kind"), choices=Event.Kind.choices, empty_label=_("All kinds"), widget=FastSelect
     )
-    if HAS_FORMAT:  # pragma: no cover - the field is added by the "format and access" work
-        format = django_filters.ChoiceFilter(
-            label=_("Format"), choices=Event.Format.choices, empty_label=_("All formats"), widget=FastSelect
-        )
+    format = django_filters.ChoiceFilter(
+        label=_("Format"), choices=EventFormat.choices, empty_label=_("All formats"), widget=FastSelect
+    )
     workshop = django_filters.ModelChoiceFilter(
         label=_("Workshop"),
         queryset=Workshop.objects.order_by("title"),
@@ -97,7 +91,7 @@ class EventFilter(django_filters.FilterSet):
 
     class Meta:
         model = Event
-        fields = ["pole", "kind", *(["format"] if HAS_FORMAT else []), "workshop", "month"]
+        fields = ["pole", "kind", "format", "workshop", "month"]
 
     @property
     def form(self):

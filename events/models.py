@@ -16,6 +16,7 @@ from core.public_cache import PublicDataQuerySet
 from poles.models import Pole, PoleScopedQuerySet
 
 from .cycle_models import CycleBooking  # noqa: F401  (a model of this app, kept in its own module)
+from .models_meeting import AccessFeature, Answer, EventDetails, EventDocument, EventFormat, Question  # noqa: F401
 
 
 def new_token() -> str:
@@ -112,7 +113,7 @@ class RegistrationState(models.TextChoices):
 RESERVED_EVENT_SLUGS = frozenset({"archives"})
 
 
-class Event(Located, TimeStamped):
+class Event(Located, TimeStamped, EventDetails):
     admin_nouns = Nouns(_("an event"), _("the event"))
 
     class Kind(models.TextChoices):
@@ -260,6 +261,8 @@ class Event(Located, TimeStamped):
             errors["registration_closes_at"] = _("Registration must close after it opens.")
         if self.workshop_id and self.pole_id and self.workshop.pole_id != self.pole_id:
             errors["workshop"] = _("This workshop belongs to another pole.")
+        if self.image and not self.image_alt.strip():
+            errors["image_alt"] = _("Describe the image for people who cannot see it.")
         if self.slug in RESERVED_EVENT_SLUGS:
             errors["slug"] = _("This address is reserved by the site: choose another slug.")
         if errors:

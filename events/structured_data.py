@@ -1,8 +1,7 @@
 """schema.org ``Event`` JSON-LD of an event page, read by search engines and event aggregators.
 
-Attendance mode: the ``format`` field (in person, online, hybrid) when the model has one; until then
-every event is held in person (``OfflineEventAttendanceMode``). ``FORMAT_ATTENDANCE_MODES`` is the one
-place to extend.
+Attendance mode: from the event's ``format`` (in person, online, hybrid). The online link is never
+part of it: it goes to the people holding a seat only.
 """
 
 from __future__ import annotations
@@ -17,7 +16,7 @@ from .models import Event, RegistrationState
 
 SCHEMA = "https://schema.org/"
 
-#: ``Event.format`` values (when the field exists) → schema.org attendance modes.
+#: ``Event.format`` values → schema.org attendance modes.
 FORMAT_ATTENDANCE_MODES = {
     "in_person": "OfflineEventAttendanceMode",
     "online": "OnlineEventAttendanceMode",
@@ -36,9 +35,7 @@ AVAILABILITY = {
 
 
 def attendance_mode(event: Event) -> str:
-    return SCHEMA + FORMAT_ATTENDANCE_MODES.get(
-        getattr(event, "format", "in_person"), "OfflineEventAttendanceMode"
-    )
+    return SCHEMA + FORMAT_ATTENDANCE_MODES.get(event.format, "OfflineEventAttendanceMode")
 
 
 def _location(event: Event) -> dict:

@@ -17,6 +17,9 @@ urlpatterns = [
     path("ateliers/<slug:slug>/", cycle_views.WorkshopDetailView.as_view(), name="workshop"),
     path("ateliers/<slug:slug>/inscription/", cycle_views.CycleRegisterView.as_view(), name="cycle_register"),
     path("inscription/cycle/<slug:token>/", cycle_views.CycleView.as_view(), name="cycle"),
+    path(
+        "evenements/<slug:slug>/inscription-groupe/", views.GroupRegisterView.as_view(), name="group_register"
+    ),
     path("inscription/<slug:token>/", views.RegistrationView.as_view(), name="registration"),
     path("inscription/<slug:token>/attestation.pdf", views.registration_certificate, name="certificate"),
     path("confidentialite/", views.PrivacyView.as_view(), name="privacy"),

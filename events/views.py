@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_exempt
@@ -24,10 +25,13 @@ from events.services import registrations
 
 from . import agenda, pdf
 from .filters import FILTERS, EventFilter
-from .forms import RegistrationForm
+from .forms import GroupRegistrationForm, RegistrationForm
 from .ics import calendar_for, event_calendar
 from .models import Event, Registration, RegistrationState
+from .selectors import waiting_list_text
+from .services import groups
 from .services.personal_data import PLACES
+from .services.questions import answers_from
 from .structured_data import event_schema, json_ld_script
 
 #: What the event lists read from the query string, and so what their cached pages are keyed on.
@@ -130,7 +134,12 @@ def event_list(request):
 
 
 def _event_queryset():
-    return Event.objects.published().select_related("pole", "commune", "workshop").with_seat_counts()
+    return (
+        Event.objects.published()
+        .select_related("pole", "commune", "workshop")
+        .prefetch_related("questions", "documents")
+        .with_seat_counts()
+    )
 
 
 def _render_event(request, event: Event, form: RegistrationForm | None = None, status=HTTPStatus.OK):
@@ -198,6 +207,8 @@ class EventRegisterView(View):
                     email=data["email"],
                     organisation=data.get("organisation"),
                     organisation_name=data.get("organisation_name", ""),
+                    answers=answers_from(event, data),
+                    members_code=data.get("members_code", ""),
                 )
             except registrations.RegistrationExists as exc:
                 registrations.registration_resend_link(registration=exc.registration)
@@ -212,6 +223,62 @@ class EventRegisterView(View):
                 "it the link to that registration again."
             )
             % {"email": data["email"]},
+        )
+        return redirect(event)
+
+
+class GroupRegisterView(View):
+    """Several people of one member organisation in one go (``inscription-groupe/``): each gets their
+    own confirmation email. Rate-limited with the single form (one submission counts once, and
+    registers at most ``GROUP_MAX`` people); the answer never tells who was already registered."""
+
+    def _rows(self, request) -> int:
+        try:
+            return int(request.GET.get("personnes") or request.POST.get("rows") or 5)
+        except ValueError:
+            return 5
+
+    def _render(self, request, event, form, status=HTTPStatus.OK):
+        context = {"event": event, "form": form, "more_rows": min(form.rows + 5, groups.GROUP_MAX)}
+        return render(request, "events/group_registration.html", context, status=status)
+
+    def get(self, request, slug):
+        event = get_object_or_404(_event_queryset(), slug=slug)
+        if not event.accepts_registrations():
+            return redirect(event)
+        return self._render(request, event, GroupRegistrationForm(event=event, rows=self._rows(request)))
+
+    def post(self, request, slug):
+        event = get_object_or_404(_event_queryset(), slug=slug)
+        if rate_limited(request, group="events.registration", rate=settings.REGISTRATION_RATE):
+            return render(
+                request, "events/rate_limited.html", {"event": event}, status=HTTPStatus.TOO_MANY_REQUESTS
+            )
+        form = GroupRegistrationForm(request.POST, event=event, rows=self._rows(request))
+        if not form.is_valid():
+            return self._render(request, event, form, status=HTTPStatus.BAD_REQUEST)
+        data = form.cleaned_data
+        if not form.is_spam:
+            try:
+                groups.group_register(
+                    event=event,
+                    organisation=data["organisation"],
+                    people=data["people"],
+                    members_code=data.get("members_code", ""),
+                )
+            except registrations.RegistrationError as exc:
+                form.add_error(None, exc.messages)
+                return self._render(request, event, form, status=HTTPStatus.BAD_REQUEST)
+        count = len(data["people"])
+        messages.success(
+            request,
+            ngettext(
+                "Almost done: we have emailed %(count)d person a link to confirm their registration.",
+                "Almost done: we have emailed each of the %(count)d people a link to confirm their own "
+                "registration.",
+                count,
+            )
+            % {"count": count},
         )
         return redirect(event)
 
@@ -232,7 +299,7 @@ class RegistrationView(View):
             token=token,
         )
 
-    def get(self, request, token):
+    def get(self, request, token, *, confirm_cancel: bool = False):
         registration = self.get_registration(token)
         event = registration.event
         now = timezone.now()
@@ -242,9 +309,15 @@ class RegistrationView(View):
             "Status": Registration.Status,
             "can_confirm": registration.status == Registration.Status.PENDING and event.seats_can_change(now),
             "can_cancel": registration.is_active and event.starts_at > now,
-            "has_calendar": registration.status
-            in (Registration.Status.CONFIRMED, Registration.Status.WAITLISTED),
+            # The waiting list gets no calendar entry: it is not a seat (docs/decisions.md).
+            "has_calendar": registration.status == Registration.Status.CONFIRMED,
+            "online_url": event.online_url
+            if registration.status == Registration.Status.CONFIRMED and event.is_online
+            else "",
+            "waiting_list": waiting_list_text(registration),
+            "answers": registration.answers.select_related("question"),
             "has_certificate": pdf.certificate_available(registration, now),
+            "confirm_cancel": confirm_cancel,
         }
         return render(request, "events/registration_detail.html", context)
 
@@ -259,6 +332,9 @@ class RegistrationView(View):
                 else:
                     messages.info(request, _("The event is full: you are on the waiting list."))
             elif action == "cancel":
+                # The first press only asks to confirm: nothing changes until "cancel_confirmed".
+                return self.get(request, token, confirm_cancel=registration.is_active)
+            elif action == "cancel_confirmed":
                 registrations.registration_cancel(registration=registration)
                 messages.success(request, _("Your registration is cancelled."))
             else:

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..models import Event, Registration
 from .registrations import RegistrationError
+from .seats import event_lock, seat_take
 
 Status = Registration.Status
 
@@ -95,7 +96,7 @@ def walk_in_add(
     if event.status == Event.Status.CANCELLED:
         raise RegistrationError(_("This event is cancelled."), code="cancelled")
     with transaction.atomic():
-        Event.objects.select_for_update().get(pk=event.pk)
+        event = event_lock(event.pk)
         existing = None
         if email:
             existing = (
@@ -103,23 +104,19 @@ def walk_in_add(
             )
         if existing is not None:
             existing.attended = True
-            fields = ["attended", "updated_at"]
+            existing.save(update_fields=["attended", "updated_at"])
             if existing.status != Status.CONFIRMED:
-                existing.status = Status.CONFIRMED
-                existing.confirmed_at = now
-                fields += ["status", "confirmed_at"]
-            existing.save(update_fields=fields)
+                seat_take(event=event, registration=existing, now=now, beyond_capacity=True)
             return existing, False
-        registration = Registration.objects.create(
+        registration = Registration(
             event=event,
             full_name=full_name.strip(),
             email=email,
             organisation=organisation,
             organisation_name="" if organisation else organisation_name.strip(),
-            status=Status.CONFIRMED,
-            confirmed_at=now,
             consent_at=now,
             attended=True,
             walk_in=True,
         )
+        seat_take(event=event, registration=registration, now=now, beyond_capacity=True)
     return registration, True

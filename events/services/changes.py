@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from ..models import Event, Registration
 from .outbox import SEAT_KINDS, Kind, Status, emails_create, emails_skip_pending
-from .registrations import seats_fill
+from .registrations import waiting_list_advance
 
 logger = logging.getLogger(__name__)
 
@@ -73,7 +73,7 @@ def event_update(*, event: Event, now: datetime | None = None) -> EventChanges:
             event.capacity is None or event.capacity > stored.capacity
         )
         if capacity_raised or (event.status == Event.Status.PUBLISHED and not was_public):
-            changes.promoted = seats_fill(event, now)
+            changes.promoted = waiting_list_advance(event, now)
     return changes
 
 

@@ -40,6 +40,7 @@ from actors.models import Actor, ProposalEmail
 from core.models import AuditEvent
 
 from ..models import EmailRecord, Registration
+from .questions import answers_erase, answers_export
 from .registrations import registration_cancel
 
 #: What replaces a person's address in the text of an admin history entry.
@@ -111,6 +112,7 @@ def _export_registration(registration: Registration) -> dict:
         "confirmed_at": _value(registration.confirmed_at),
         "waitlisted_at": _value(registration.waitlisted_at),
         "cancelled_at": _value(registration.cancelled_at),
+        "answers": answers_export(registration),
     }
 
 
@@ -119,6 +121,7 @@ def _erase_registrations(rows: QuerySet[Registration], now: datetime, email: str
     then keep each row as an anonymous count: name, address and free organisation name removed."""
     for registration in rows.active().filter(event__starts_at__gt=now):
         registration_cancel(registration=registration, notify=False, now=now)
+    answers_erase(rows)
     return rows.update(full_name="", email="", organisation_name="", anonymised_at=now, updated_at=now)
 
 
@@ -126,8 +129,9 @@ REGISTRATIONS = Place(
     key="registrations",
     label=_("Event registrations"),
     holds=_(
-        "Your name, email address and organisation, the language of the site, the dates of your "
-        "registration, confirmation or cancellation, and whether you came. Used only to manage your "
+        "Your name, email address and organisation, your answers to the event's registration questions, "
+        "the language of the site, the dates of your registration, confirmation or cancellation, and "
+        "whether you came. Used only to manage your "
         "registration: confirm your address, keep your seat or your place on the waiting list, send you "
         "a reminder, tell you about a change or a cancellation, and count attendance."
     ),
@@ -146,6 +150,7 @@ REGISTRATIONS = Place(
         Registration.objects.of_email(email)
         .not_anonymised()
         .select_related("event__pole", "organisation")
+        .prefetch_related("answers__question")
         .order_by("created_at")
     ],
     export=_export_registration,

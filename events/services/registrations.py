@@ -1,5 +1,5 @@
-"""Registrations: created, confirmed, cancelled, promoted from the waiting list; seats taken while
-the event row is locked."""
+"""Registrations: created, confirmed, cancelled, promoted from the waiting list. Seats are taken by
+:mod:`events.services.seats` (the one definition), while the event row is locked."""
 
 from __future__ import annotations
 
@@ -12,10 +12,13 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone, translation
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
 
 from ..models import EmailRecord, Event, Registration, RegistrationState
 from .outbox import SEAT_KINDS, Kind, Status, emails_create, emails_skip_pending
+from .questions import answers_save
+from .seats import event_lock, seat_take, seats_fill
 
 logger = logging.getLogger(__name__)
 
@@ -44,13 +47,16 @@ def registration_create(
     organisation=None,
     organisation_name: str = "",
     language: str | None = None,
+    answers: dict | None = None,
+    members_code: str = "",
     now: datetime | None = None,
 ) -> Registration:
-    """Register someone (pending until they confirm by email) and email them the confirmation link.
+    """Register someone (pending until they confirm by email) and email them the confirmation link;
+    ``answers`` (question → text) are stored with the registration.
 
     Raises :class:`RegistrationExists` when the address already holds an active registration for the
-    event, :class:`RegistrationError` when registration is not open or a members-only event gets no
-    member organisation.
+    event, :class:`RegistrationError` when registration is not open or a members-only event's
+    membership check fails (:func:`membership_check`).
     """
     now = now or timezone.now()
     email = BaseUserManager.normalize_email(email.strip())
@@ -60,11 +66,7 @@ def registration_create(
             _("Registration is not possible for this event: %(state)s.") % {"state": state.label},
             code="closed",
         )
-    if event.is_members_only and organisation is None:
-        raise RegistrationError(
-            _("This event is for member organisations only: choose your organisation in the list."),
-            code="members_only",
-        )
+    membership_check(event=event, organisation=organisation, members_code=members_code)
     existing = Registration.objects.active().not_anonymised().of_email(email).filter(event=event).first()
     if existing:
         raise RegistrationExists(existing)
@@ -79,6 +81,7 @@ def registration_create(
                 language=language or translation.get_language() or settings.LANGUAGE_CODE,
                 consent_at=now,
             )
+            answers_save(registration=registration, answers=answers or {})
             emails_create([registration], kind=Kind.CONFIRMATION_REQUEST)
     except IntegrityError:
         existing = Registration.objects.active().not_anonymised().of_email(email).filter(event=event).first()
@@ -86,6 +89,24 @@ def registration_create(
             raise
         raise RegistrationExists(existing) from None
     return registration
+
+
+def membership_check(*, event: Event, organisation, members_code: str = "") -> None:
+    """For a members-only event: the organisation must be a member of the event's pole and, when the
+    pole set a members' code for the event, the code typed must be it (see docs/decisions.md)."""
+    if not event.is_members_only:
+        return
+    if organisation is None or organisation.pole_id != event.pole_id:
+        raise RegistrationError(
+            _("This event is for member organisations only: choose your organisation in the list."),
+            code="members_only",
+        )
+    if event.members_code and not constant_time_compare(
+        members_code.strip().casefold(), event.members_code.strip().casefold()
+    ):
+        raise RegistrationError(
+            _("The members' code is not the right one: ask your pole for it."), code="members_code"
+        )
 
 
 def registration_resend_link(*, registration: Registration) -> EmailRecord | None:
@@ -106,7 +127,7 @@ def registration_resend_link(*, registration: Registration) -> EmailRecord | Non
 
 def _lock(registration: Registration) -> tuple[Event, Registration]:
     """Lock the event row, then the registration row, and return fresh copies of both."""
-    event = Event.objects.select_for_update().get(pk=registration.event_id)
+    event = event_lock(registration.event_id)
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     registration.event = event
     return event, registration
@@ -128,35 +149,15 @@ def registration_confirm(*, registration: Registration, now: datetime | None = N
                 _("This registration can no longer be confirmed: the event is cancelled or has started."),
                 code="closed",
             )
-        free = event.seats_left(confirmed=event.registrations.confirmed().count())
-        if free is None or free > 0:
-            registration.status = Status.CONFIRMED
-            registration.confirmed_at = now
-            kind = Kind.CONFIRMED
-        else:
-            registration.status = Status.WAITLISTED
-            registration.waitlisted_at = now
-            kind = Kind.WAITLISTED
-        registration.save(update_fields=["status", "confirmed_at", "waitlisted_at", "updated_at"])
+        status = seat_take(event=event, registration=registration, now=now)
+        kind = Kind.CONFIRMED if status == Status.CONFIRMED else Kind.WAITLISTED
         emails_create([registration], kind=kind)
     return registration
 
 
-def seats_fill(event: Event, now: datetime) -> list[Registration]:
-    """Promote the oldest waiting people into the free seats of a locked event and email them."""
-    if not event.seats_can_change(now):
-        return []
-    waiting = event.registrations.waitlisted().select_for_update()
-    free = event.seats_left(confirmed=event.registrations.confirmed().count())
-    if free is not None:
-        if free == 0:
-            return []
-        waiting = waiting[:free]
-    promoted = list(waiting)
-    for registration in promoted:
-        registration.status = Status.CONFIRMED
-        registration.confirmed_at = now
-        registration.save(update_fields=["status", "confirmed_at", "updated_at"])
+def waiting_list_advance(event: Event, now: datetime) -> list[Registration]:
+    """Give the free seats of a locked event to the oldest people waiting, and email them."""
+    promoted = seats_fill(event, now)
     emails_create(promoted, kind=Kind.PROMOTED)
     return promoted
 
@@ -186,7 +187,7 @@ def registration_cancel(
         if notify:
             emails_create([registration], kind=Kind.CANCELLED)
         if freed_seat:
-            seats_fill(event, now)
+            waiting_list_advance(event, now)
     return registration
 
 
@@ -200,9 +201,7 @@ def registration_promote(*, registration: Registration, now: datetime | None = N
         event, registration = _lock(registration)
         if registration.status != Status.WAITLISTED:
             raise RegistrationError(_("Only someone on the waiting list can be promoted."), code="status")
-        registration.status = Status.CONFIRMED
-        registration.confirmed_at = now
-        registration.save(update_fields=["status", "confirmed_at", "updated_at"])
+        seat_take(event=event, registration=registration, now=now, beyond_capacity=True)
         emails_create([registration], kind=Kind.PROMOTED)
     return registration
 

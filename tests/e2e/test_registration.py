@@ -63,7 +63,10 @@ def test_register_confirm_from_the_emailed_link_then_cancel(page, live_server):
         page.get_by_role("link", name="Télécharger l’événement pour mon agenda (.ics)").click()
     assert download.value.suggested_filename == f"{event.slug}.ics"
 
-    page.get_by_role("button", name="Annuler mon inscription").click()
+    page.get_by_role("button", name="Annuler mon inscription", exact=True).click()
+    expect(page.get_by_text("Voulez-vous vraiment annuler votre inscription ?")).to_be_visible()
+    assert Registration.objects.get().status == Registration.Status.CONFIRMED
+    page.get_by_role("button", name="Oui, annuler mon inscription").click()
 
     expect(page.get_by_text("Votre inscription est annulée.")).to_be_visible()
     assert Registration.objects.get().status == Registration.Status.CANCELLED

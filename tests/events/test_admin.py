@@ -166,9 +166,23 @@ def event_form_data(event, **changes):
         "registration_opens_at_1": "",
         "registration_closes_at_0": "",
         "registration_closes_at_1": "",
+        "format": event.format,
+        "online_url": event.online_url,
+        "access_notes": event.access_notes,
+        "image_alt": event.image_alt,
+        "members_code": event.members_code,
+        **INLINES_EMPTY,
     }
     data.update(changes)
     return data
+
+
+#: The management forms of the event's inlines (questions, documents) with no row.
+INLINES_EMPTY = {
+    f"{prefix}-{key}": value
+    for prefix in ("questions", "documents")
+    for key, value in (("TOTAL_FORMS", "0"), ("INITIAL_FORMS", "0"))
+}
 
 
 def test_rescheduling_from_the_admin_sends_the_notices(coordinator_client, pole, committed):

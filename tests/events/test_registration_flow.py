@@ -108,7 +108,12 @@ def test_cancelling_promotes_the_oldest_waiting_person(client, committed):
         event=event, status=Registration.Status.WAITLISTED, waitlisted_at=now - timedelta(hours=1)
     )
 
-    response = committed(client.post, seat.get_absolute_url(), {"action": "cancel"}, follow=True)
+    asked = committed(client.post, seat.get_absolute_url(), {"action": "cancel"})
+    seat.refresh_from_db()
+    assert "Voulez-vous vraiment annuler votre inscription" in asked.content.decode()
+    assert seat.status == Registration.Status.CONFIRMED  # the first press only asks
+
+    response = committed(client.post, seat.get_absolute_url(), {"action": "cancel_confirmed"}, follow=True)
 
     assert "Votre inscription est annulée" in response.content.decode()
     seat.refresh_from_db()

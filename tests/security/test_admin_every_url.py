@@ -53,7 +53,16 @@ from accounts.models import AccountEmail, Invitation
 from actors.models import Actor, ImportJob, ProposalEmail, Sector
 from core.models import AuditEvent
 from ess_portal.management.commands.setup_roles import roles_setup
-from events.models import EmailRecord, Event, EventMessage, Registration, Workshop
+from events.models import (
+    Answer,
+    EmailRecord,
+    Event,
+    EventDocument,
+    EventMessage,
+    Question,
+    Registration,
+    Workshop,
+)
 from poles.admin_scoping import PoleScopedAdmin
 from poles.models import Commune, Epci, Partner, Pole, Support
 from reports.models import Membership, ReportJob
@@ -217,6 +226,11 @@ def _pole_side(pole, word, epci, commune):
         draft_key=word,
         status=EventMessage.Status.WRITTEN,
     )
+    question = Question.objects.create(event=event, label=f"Question {word}", kind=Question.Kind.TEXT)
+    answer = Answer.objects.create(registration=confirmed, question=question, value=f"Réponse {word}")
+    document = EventDocument.objects.create(
+        event=event, title=f"Document {word}", file=f"evenements/documents/{word.lower()}.pdf"
+    )
     job = factories.ImportJobFactory(
         pole=pole,
         file_name=f"membres-{word.lower()}.csv",
@@ -249,6 +263,9 @@ def _pole_side(pole, word, epci, commune):
         walk_in,
         job,
         report_job,
+        question,
+        answer,
+        document,
     ]
 
 
