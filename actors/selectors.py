@@ -21,9 +21,8 @@ from __future__ import annotations
 from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Q
 from django.template import engines
 from django.urls import reverse
 from django.utils.translation import get_language, gettext
@@ -205,17 +204,6 @@ def directory_rows(page: list[tuple[int, float | None]], *, version: str) -> lis
             row = replace(row, distance=away % {"distance": km(distance_km(distance_sq))}).rendered()
         result.append(row)
     return result
-
-
-def actors_fingerprint() -> tuple[str, datetime | None]:
-    """The organisations' part of the map data's fingerprint: counts and latest change.
-
-    Only indexed columns: PostgreSQL answers from the (is_published, updated_at) index alone.
-    """
-    actors = Actor.objects.aggregate(
-        total=Count("*"), published=Count("updated_at", filter=Q(is_published=True)), last=Max("updated_at")
-    )
-    return "{total}-{published}-{last}".format(**actors), actors["last"]
 
 
 #: Published organisations listed on a pole's page.
