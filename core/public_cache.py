@@ -392,13 +392,12 @@ def cache_public_page(view=None, *, params: Iterable[str] = ()):
             and not response.streaming
             and not holds_request_secret(request, response)
         ):
-            if gzipped:
-                # Compressed once here rather than by GZipMiddleware on every hit. These pages hold no
-                # secret (no CSRF token), so BREACH's per-response padding is not needed.
-                response = GZipMiddleware(lambda request: response).process_response(request, response)
-            # The validator: a hash of the body, the same in every process that renders the same data.
+            # The validator: a hash of the body before compression (GZipMiddleware pads each compressed
+            # body at random), so the same in every process that renders the same data.
             if not response.has_header("ETag"):
                 set_response_etag(response)
+            if gzipped:  # compressed once here rather than by GZipMiddleware on every hit (its ETag weak)
+                response = GZipMiddleware(lambda request: response).process_response(request, response)
             response["Cache-Control"] = public_cache_control()
             patch_vary_headers(response, ["Cookie"])
             stored = pickle.dumps(response)
