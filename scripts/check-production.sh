@@ -144,14 +144,14 @@ wait_until 60 "the worker to be ready" grep -q "ready\." "$scratch/logs/worker.l
 
 say "proxy: docker/nginx/templates/default.conf.template with Debian's nginx and a self-signed certificate"
 proxy=$scratch/proxy
-mkdir -p "$proxy/tls" "$proxy/temp" "$proxy/srv/media"
+mkdir -p "$proxy/tls" "$proxy/temp" "$proxy/cache" "$proxy/srv/media"
 ln -s "$app/staticfiles" "$proxy/srv/static"  # where the proxy image has the build's static files
 openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj "/CN=localhost" -addext "subjectAltName=DNS:localhost" \
   -keyout "$proxy/tls/privkey.pem" -out "$proxy/tls/fullchain.pem" 2>/dev/null
 NGINX_HTTP_PORT=$http_port NGINX_HTTPS_PORT=$https_port NGINX_UPSTREAM=127.0.0.1:$web_port \
-  NGINX_FILES_ROOT=$proxy/srv NGINX_TLS_CERTIFICATE=$proxy/tls/fullchain.pem \
+  NGINX_FILES_ROOT=$proxy/srv NGINX_CACHE_DIR=$proxy/cache NGINX_TLS_CERTIFICATE=$proxy/tls/fullchain.pem \
   NGINX_TLS_CERTIFICATE_KEY=$proxy/tls/privkey.pem \
-  envsubst '${NGINX_HTTP_PORT} ${NGINX_HTTPS_PORT} ${NGINX_UPSTREAM} ${NGINX_FILES_ROOT} ${NGINX_TLS_CERTIFICATE} ${NGINX_TLS_CERTIFICATE_KEY}' \
+  envsubst '${NGINX_HTTP_PORT} ${NGINX_HTTPS_PORT} ${NGINX_UPSTREAM} ${NGINX_FILES_ROOT} ${NGINX_CACHE_DIR} ${NGINX_TLS_CERTIFICATE} ${NGINX_TLS_CERTIFICATE_KEY}' \
   <docker/nginx/templates/default.conf.template >"$proxy/default.conf"
 # The official image's nginx.conf around it (http block, MIME types), with this run's own paths.
 cat >"$proxy/nginx.conf" <<EOF
@@ -176,8 +176,17 @@ EOF
 start nginx "$nginx" -p "$proxy" -c "$proxy/nginx.conf" -e "$scratch/logs/nginx.log" -g "daemon off;"
 wait_until 10 "the proxy" curl -fsS -o /dev/null --cacert "$proxy/tls/fullchain.pem" "$site/sante/"
 
+# What the visit runs to change the data behind the proxy's cache: renames an organisation, as an edit
+# in the back office would (a save: the public data version is renewed on commit).
+cat >"$scratch/rename.sh" <<EOF
+#!/usr/bin/env bash
+exec $(printf '%q ' "${run_app[@]}") SLUG="\$1" docker/entrypoint.sh python manage.py shell -c \
+  'import os; from actors.models import Actor; a = Actor.objects.get(slug=os.environ["SLUG"]); a.name += " (renommée)"; a.save()'
+EOF
+chmod +x "$scratch/rename.sh"
+
 say "visit: $site"
-python3 scripts/production_visit.py "$site" --http "http://localhost:$http_port" \
+python3 scripts/production_visit.py "$site" --http "http://localhost:$http_port" --data-change "$scratch/rename.sh" \
   --cafile "$proxy/tls/fullchain.pem" --maildir "$scratch/maildir" --admins errors@localhost \
   --health-token "$health_token" --admin regional-admin "$admin_password"
 
