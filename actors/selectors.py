@@ -11,7 +11,7 @@ computed from the database once per data version in each process and dropped whe
   data and the CSV export, so the three still agree; the page count is their number;
 * the *rows*: what a line of the list shows about an organisation, and its HTML, read for the ids a
   page needs the first time they are shown (three queries: columns, sectors, and the sectors' names)
-  and kept per language; a row showing a distance is rendered again for each request.
+  and kept per language; a row showing a distance is kept per distance too.
 
 The page around them (layout, counts, pagination) is rendered for every request.
 """
@@ -201,7 +201,13 @@ def directory_rows(page: list[tuple[int, float | None]], *, version: str) -> lis
         if row is None:  # deleted between the two reads: the next data version drops it from the matches
             continue
         if distance_sq is not None and distance_sq == distance_sq:  # NaN: no position, no distance
-            row = replace(row, distance=away % {"distance": km(distance_km(distance_sq))}).rendered()
+            distance = away % {"distance": km(distance_km(distance_sq))}
+            key = (version, language, pk, distance)
+            if (with_distance := _rows.get(key)) is None:
+                with_distance = replace(row, distance=distance).rendered()
+                if html_is_kept():
+                    _rows.put(key, with_distance)
+            row = with_distance
         result.append(row)
     return result
 
