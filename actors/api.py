@@ -65,7 +65,6 @@ def actors_feature_collection(queryset: QuerySet) -> dict:
 
 
 @require_GET
-@api_rate_limited("api.actors.geojson")
 def actors_geojson(request):
     """Published organisations matching the directory's filters (plus ``bbox``), cached and revalidable."""
 
@@ -79,6 +78,7 @@ def actors_geojson(request):
         build=build,
         content_type=GEOJSON_CONTENT_TYPE,
         filename="acteurs.geojson",
+        rate_limit_group="api.actors.geojson",
     )
 
 

@@ -73,7 +73,7 @@ from functools import partial, wraps
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import models, transaction
+from django.db import DatabaseError, models, transaction
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse, QueryDict
@@ -86,6 +86,7 @@ from django.utils.translation import get_language
 
 from . import local_caches
 from .queries import InvalidQuery, bad_request, canonical_query
+from .ratelimit import api_limit_exceeded
 
 logger = logging.getLogger(__name__)
 
@@ -146,7 +147,11 @@ local_caches.track(_memo)
 def _read_version() -> tuple[str, datetime | None]:
     from .models import DataVersion  # the kernel's models: imported when first used, after app loading
 
-    row = DataVersion.objects.filter(name=PUBLIC).values_list("counter", "changed_at").first()
+    try:
+        row = DataVersion.objects.filter(name=PUBLIC).values_list("counter", "changed_at").first()
+    except DatabaseError:  # a database not migrated yet: pages still answer, uncached
+        logger.warning("public data version unreadable: pages are served uncached", exc_info=True)
+        return ("", None)
     # No row: a database emptied by a test, before its first change.
     version = ("0", None) if row is None else (f"{row[0]}-{int(row[1].timestamp() * 1000)}", row[1])
     _memo.value = (*version, time.monotonic())
@@ -378,6 +383,8 @@ def cache_public_page(view=None, *, params: Iterable[str] = ()):
             return view(request, *args, **kwargs)
         gzipped = accepts_gzip(request)
         version = current_data_version()
+        if not version:  # unreadable (see ``_read_version``)
+            return view(request, *args, **kwargs)
         key = make_key("page", version, get_language() or "", request.path, query, str(gzipped))
         stored = _local_pages.get(key)
         if stored is None and (stored := _cache_get(key)) is not None:
@@ -418,6 +425,7 @@ def cached_data_response(
     build: Callable[[], bytes],
     content_type: str,
     filename: str | None = None,
+    rate_limit_group: str | None = None,
 ) -> HttpResponse:
     """Serve generated map data from the cache, with ETag/Last-Modified and 304 on revalidation.
 
@@ -425,9 +433,18 @@ def cached_data_response(
     the request before ``build`` runs, as for pages. ``build`` produces the body and raises
     ``InvalidQuery`` for a bad query string (answered 400). A revalidation costs no query (the data
     version is read at most once a second), and its answer is the same from every process.
+    ``rate_limit_group``: the ``API_RATE`` limit's group, counted for every request but a revalidation
+    answered 304 (no Redis round trip: it transfers nothing).
     """
     query = query_limited_to(request, frozenset(params))
     version, changed_at = current_version()
+    if not version:  # unreadable (see ``_read_version``): built for this request only
+        if rate_limit_group and (limited := api_limit_exceeded(request, rate_limit_group)) is not None:
+            return limited
+        try:
+            return HttpResponse(build(), content_type=content_type)
+        except InvalidQuery as exc:
+            return bad_request(exc.errors)
     period = int(time.time() // public_cache_seconds())
     gzipped = accepts_gzip(request)
     key = make_key(name, version, str(period), query)
@@ -440,6 +457,8 @@ def cached_data_response(
         not_modified["Cache-Control"] = public_cache_control()
         patch_vary_headers(not_modified, ["Accept-Encoding"])
         return not_modified
+    if rate_limit_group and (limited := api_limit_exceeded(request, rate_limit_group)) is not None:
+        return limited
     body = _cache_get(f"{key}:gzip") if gzipped else None
     if body is None:
         body = _cache_get(key)
