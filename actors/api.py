@@ -73,7 +73,6 @@ def actor_features(queryset: QuerySet) -> list[dict]:
 
 
 @require_GET
-@api_rate_limited("api.actors.geojson")
 def actors_geojson(request):
     """Published organisations matching the directory's filters (plus ``bbox``), cached and revalidable.
 
@@ -93,6 +92,7 @@ def actors_geojson(request):
         build=build,
         content_type=GEOJSON_CONTENT_TYPE,
         filename="acteurs.geojson",
+        rate_limit_group="api.actors.geojson",
     )
 
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import local_caches
 from core.geojson import BBoxField
-from core.public_cache import per_version, remember
+from core.public_cache import per_version
 from core.public_widgets import FastSelect, FastTextInput
 from core.queries import canonical_query
 from core.text import search_words
@@ -71,7 +71,7 @@ class CommuneField(forms.CharField):
             commune = Commune.objects.filter(insee_code=value.upper()).first()
             if commune:
                 return commune
-        pks = remember("communes-by-name", _communes_by_name).get(name_key(value), [])
+        pks = per_version("communes-by-name", _communes_by_name).get(name_key(value), [])
         candidates = list(Commune.objects.filter(pk__in=pks)[:2]) if pks else []
         if len(candidates) == 1:
             return candidates[0]

@@ -10,8 +10,8 @@ computed from the database once per data version in each process and dropped whe
   sorted by it), read with the one FilterSet (``actors.filters.ActorFilter``) that also serves the map
   data and the CSV export, so the three still agree; the page count is their number;
 * the *rows*: what a line of the list shows about an organisation, and its HTML, read for the ids a
-  page needs the first time they are shown (three queries: columns, sectors, and the sectors' names)
-  and kept per language; a row showing a distance is rendered again for each request.
+  page needs the first time they are shown (two queries: columns and sectors; the sectors' names once)
+  and kept per language; a row showing a distance is kept per distance too.
 
 The page around them (layout, counts, pagination) is rendered for every request.
 """
@@ -21,9 +21,8 @@ from __future__ import annotations
 from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Q
 from django.template import engines
 from django.urls import reverse
 from django.utils.translation import get_language, gettext
@@ -31,7 +30,7 @@ from markupsafe import Markup
 
 from core.jinja2 import html_is_kept
 from core.maps import km
-from core.public_cache import LocalLRU
+from core.public_cache import LocalLRU, per_version
 
 from .filters import ActorFilter, distance_km
 from .models import Actor, LegalForm, Sector
@@ -148,8 +147,12 @@ ROWS_KEPT = 20_000
 _rows = LocalLRU(ROWS_KEPT)
 
 
-def _sectors_of(actor_ids: list[int]) -> dict[int, tuple[str, ...]]:
-    table = {pk: (rank, name) for rank, (pk, name) in enumerate(Sector.objects.values_list("pk", "name"))}
+def _sector_table() -> dict[int, tuple[int, str]]:
+    return {pk: (rank, name) for rank, (pk, name) in enumerate(Sector.objects.values_list("pk", "name"))}
+
+
+def _sectors_of(actor_ids: list[int], version: str) -> dict[int, tuple[str, ...]]:
+    table = per_version("sector-table", _sector_table, version=version)
     links: dict[int, list[tuple[int, str]]] = {}
     for actor_id, sector_id in Actor.sectors.through.objects.filter(actor_id__in=actor_ids).values_list(
         "actor_id", "sector_id"
@@ -159,9 +162,10 @@ def _sectors_of(actor_ids: list[int]) -> dict[int, tuple[str, ...]]:
     return {actor_id: tuple(name for _rank, name in sorted(found)) for actor_id, found in links.items()}
 
 
-def _read_rows(ids: list[int]) -> dict[int, DirectoryRow]:
-    """Rows of some organisations, without distance, in three queries: columns, sectors, sector names."""
-    sectors = _sectors_of(ids)
+def _read_rows(ids: list[int], version: str) -> dict[int, DirectoryRow]:
+    """Rows of some organisations, without distance, in two queries: columns and sector links (the
+    sectors' names are read once per data version)."""
+    sectors = _sectors_of(ids, version)
     prefix, _placeholder, suffix = reverse("actors:detail", kwargs={"slug": "slug"}).rpartition("slug")
     legal_forms = {value: str(label) for value, label in LegalForm.choices}
     member_of = gettext("member of %(pole)s")
@@ -190,7 +194,7 @@ def directory_rows(page: list[tuple[int, float | None]], *, version: str) -> lis
     rows = {pk: row for pk, _distance_sq in page if (row := _rows.get((version, language, pk))) is not None}
     missing = [pk for pk, _distance_sq in page if pk not in rows]
     if missing:
-        read = _read_rows(missing)
+        read = _read_rows(missing, version)
         if html_is_kept():
             for pk, row in read.items():
                 _rows.put((version, language, pk), row)
@@ -202,20 +206,15 @@ def directory_rows(page: list[tuple[int, float | None]], *, version: str) -> lis
         if row is None:  # deleted between the two reads: the next data version drops it from the matches
             continue
         if distance_sq is not None and distance_sq == distance_sq:  # NaN: no position, no distance
-            row = replace(row, distance=away % {"distance": km(distance_km(distance_sq))}).rendered()
+            distance = away % {"distance": km(distance_km(distance_sq))}
+            key = (version, language, pk, distance)
+            if (with_distance := _rows.get(key)) is None:
+                with_distance = replace(row, distance=distance).rendered()
+                if html_is_kept():
+                    _rows.put(key, with_distance)
+            row = with_distance
         result.append(row)
     return result
-
-
-def actors_fingerprint() -> tuple[str, datetime | None]:
-    """The organisations' part of the map data's fingerprint: counts and latest change.
-
-    Only indexed columns: PostgreSQL answers from the (is_published, updated_at) index alone.
-    """
-    actors = Actor.objects.aggregate(
-        total=Count("*"), published=Count("updated_at", filter=Q(is_published=True)), last=Max("updated_at")
-    )
-    return "{total}-{published}-{last}".format(**actors), actors["last"]
 
 
 #: Published organisations listed on a pole's page.

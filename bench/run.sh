@@ -7,10 +7,10 @@
 #
 # Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/ess_bench, created if
 # missing; a sqlite:////path URL works too), BENCH_SCALE (1), BENCH_ACTORS (10000 × BENCH_SCALE),
-# BENCH_PORT (8190), BENCH_SMTP_PORT
-# (8191), BENCH_WORKERS (2), BENCH_SECONDS (5), BENCH_CONCURRENCY (4), BENCH_LOAD (wrk when installed,
+# BENCH_PORT (8190), BENCH_SMTP_PORT (8191), BENCH_PROXY_PORT (BENCH_PORT + 3: nginx's HTTPS, its HTTP on
+# BENCH_PORT + 2), BENCH_WORKERS (2), BENCH_SECONDS (5), BENCH_CONCURRENCY (4), BENCH_LOAD (wrk when installed,
 # or "python"), BENCH_REDIS_URL (the cache shared by the workers, default redis://127.0.0.1:6379/6, flushed
-# by the seed; empty: each worker caches in its own memory, and revalidation is not measured).
+# by the seed; empty: each worker caches in its own memory).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -48,7 +48,11 @@ $PY bench/seed.py "$ACTORS"
 $PY manage.py collectstatic --noinput -v 0
 
 PIDS=()
-cleanup() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  [ -z "${PROXY_DIR:-}" ] || rm -rf "$PROXY_DIR"
+}
 trap cleanup EXIT
 
 echo "== SMTP sink on 127.0.0.1:$BENCH_SMTP_PORT"
@@ -65,6 +69,22 @@ for _ in $(seq 1 100); do
   fi
   sleep 0.2
 done
+
+# The compose stack's reverse proxy (the same template, Debian's nginx) in front of the same gunicorn.
+if command -v nginx >/dev/null && command -v envsubst >/dev/null; then
+  PROXY_DIR=$(mktemp -d -t ess-bench-proxy.XXXXXX)
+  chmod 755 "$PROXY_DIR"
+  mkdir -p "$PROXY_DIR/srv/media" && ln -s "$PWD/static" "$PROXY_DIR/srv/static"
+  BENCH_PROXY_PORT=${BENCH_PROXY_PORT:-$((BENCH_PORT + 3))}
+  echo "== proxy: docker/nginx/templates/default.conf.template, Debian's nginx, https://localhost:$BENCH_PROXY_PORT"
+  proxy_command=$(docker/nginx/local-proxy.sh "$PROXY_DIR" "$((BENCH_PORT + 2))" "$BENCH_PROXY_PORT" \
+    "127.0.0.1:$BENCH_PORT" "$PROXY_DIR/srv" "$PROXY_DIR/logs")
+  eval "exec $proxy_command" &
+  PIDS+=($!)
+  export BENCH_PROXY_URL=https://localhost:$BENCH_PROXY_PORT
+else
+  echo "== no nginx (apt-get install nginx): the proxy is not measured"
+fi
 
 echo "== measuring"
 status=0

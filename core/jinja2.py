@@ -2,8 +2,10 @@
 
 The public pages are rendered with Jinja2, which compiles a template to Python code: a page of the
 directory renders about seven times faster than with Django's template language, whose per-node
-overhead was most of the cost of an uncached page (``bench/RESULTS.md``). The admin, the emails and the
-form widgets keep Django's templates (``templates/``).
+overhead was most of the cost of an uncached page (``bench/RESULTS.md``). The public side's emails
+(``jinja2/emails/``: registrations, reminders, changes, messages) use it too, so the public side has one
+engine; the back office (the admin, its emails and PDFs) and the form widgets keep Django's templates
+(``templates/``).
 
 What the templates get, beside Jinja2's own tags and filters:
 
@@ -25,7 +27,7 @@ from django.templatetags.static import static
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.timezone import template_localtime
 from django.utils.translation import get_language, get_language_info, gettext, ngettext, npgettext, pgettext
-from jinja2 import Environment, nodes
+from jinja2 import Environment, nodes, select_autoescape
 from jinja2.ext import Extension
 from leaflet.templatetags import leaflet_tags
 from markupsafe import Markup
@@ -137,6 +139,10 @@ class FragmentCache(Extension):
 
 def environment(**options) -> Environment:
     options["extensions"] = [*options.get("extensions", []), "jinja2.ext.i18n", FragmentCache]
+    # HTML escaped, plain-text emails (``.txt``) not: an apostrophe stays an apostrophe.
+    options["autoescape"] = select_autoescape(
+        disabled_extensions=("txt",), default=True, default_for_string=True
+    )
     env = Environment(**options)
     env.install_gettext_callables(gettext, ngettext, newstyle=False, pgettext=pgettext, npgettext=npgettext)
     env.globals.update(

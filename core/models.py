@@ -136,3 +136,20 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.get_action_display()}"
+
+
+class DataVersion(models.Model):
+    """The version of what the public site shows: one row, renewed when such data changes (the public
+    caches' invalidation, ``core.public_cache``). Kept in the database so that every process, on every
+    host, with or without a shared cache, reads the same version and gives the same validators."""
+
+    name = models.CharField(max_length=32, primary_key=True)
+    counter = models.BigIntegerField(default=0)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("public data version")
+        verbose_name_plural = _("public data versions")
+
+    def __str__(self):
+        return f"{self.name} {self.counter}"

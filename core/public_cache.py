@@ -1,29 +1,60 @@
-"""Caching of the public site: anonymous pages and map data.
+"""The caching of the portal: every cache, its key, what invalidates it, how stale and how big it may get.
 
-Two things make a cached entry stale, and both are part of every cache key:
+One idea runs through all of it, as in pretix's ``NamespacedCache``: nothing is deleted to invalidate;
+every key holds the **public data version**, and a change to the data renews the version, so that the
+old entries are never read again and simply expire.
 
-* the *data version*, a random token kept in the cache and replaced when a change to anything the public
-  site shows **commits** (``bump_data_version_on_commit``): by signal handlers when such an object is
-  saved, deleted or has its sectors changed (``watch_public_data``, called by each app's ``ready()``), and by the bulk writes of the public
-  models' QuerySets (``PublicDataQuerySet``: ``update()``, ``delete()``, ``bulk_create()`` and
-  ``bulk_update()`` send no signal). Never before the commit: another worker rendering in between would
-  read the old rows and keep them under the new version;
-* for the map data, a *fingerprint* read from the database (row counts and the latest ``updated_at``
-  of organisations and poles), which also catches writes made outside Django (a SQL shell).
+The public data version
+    One row of the database (``core.models.DataVersion``: a counter and the time of the last change), so
+    every process on every host, with or without Redis, reads the same version and gives the same
+    validators. It is renewed (``bump_data_version``: one ``UPDATE``) when a change to anything the public
+    site shows **commits** (``bump_data_version_on_commit``): by signal handlers on the models each app
+    registers in its ``ready()`` (``watch_public_data``: saves, deletions, many-to-many links) and by
+    the bulk writes of their QuerySets (``PublicDataQuerySet``: ``update()``, ``delete()``,
+    ``bulk_create()``, ``bulk_update()``), and on every deploy (``manage.py bump_cache_version``). Never
+    before the commit: another worker rendering in between would keep the old rows under the new
+    version. A process reads the row again when it last read it more than ``PUBLIC_CACHE_LOCAL_SECONDS``
+    ago (one second: at most one small query per second and process); the process that made the
+    change sees it at once, the others within that second.
 
-A page is keyed on its path and the *canonical query* (sorted, encoded) of the parameters its view
-declares (``cache_public_page(params=…)``), map data on those of its FilterSet
-(``cached_data_response(params=…)``). The view sees only those, so any other parameter (``utm_source``,
-a typo) neither makes a new entry nor changes what is shown.
+What is kept, under which key, for how long (``PUBLIC_CACHE_SECONDS``, 300 s, bounds every entry: it
+caps how long a change that renews no version, a write made in a SQL shell or an event passing, stays
+unseen):
 
-Pages are kept in two tiers: the shared cache (Redis in production), and a small copy in each process
-used while that process read the data version less than ``PUBLIC_CACHE_LOCAL_SECONDS`` ago (default one
-second), so that most anonymous hits cost no round trip to Redis. A change made in a process is seen by
-that process at once; other processes see it within that delay.
+=========================  ===============================================  ===========================
+what                       key (every one holds the data version)           where, bound
+=========================  ===============================================  ===========================
+anonymous pages            ``page``, language, path, canonical query of     shared cache (Redis, or the
+(``cache_public_page``)    the view's ``params``, gzip                      process's memory without
+                                                                            it), and this process's
+                                                                            copy: 200 pages, ~15 MB
+map data                   the view's name, query of its FilterSet's        shared cache, the body and
+(``cached_data_response``) parameters, and the ``PUBLIC_CACHE_SECONDS``     its gzip
+                           period (so a write outside Django is seen too)
+small derived values       their name                                       this process (``per_version``:
+(``per_version``)                                                           select choices, communes)
+the directory's searches,  the search, its meaning, the organisation and    this process (``LocalLRU``,
+matches and rows           language (``actors.selectors``)                  ~25 MB at 10,000 organisations)
+template fragments         the block's parts (``{% cache %}``,              this process, 256 fragments
+                           ``core.jinja2``)
+=========================  ===============================================  ===========================
 
-Everything kept, in the shared cache or in a process, lives at most ``PUBLIC_CACHE_SECONDS`` as well,
-whatever the data version says, which caps how long anything else (an event passing, a write made
-outside Django) can stay stale. A cache outage never breaks a page: the view simply runs uncached.
+Only GETs without a session, a pending message or an ``Authorization`` header are served from the page
+cache, and only responses that set no cookie and embed no CSP nonce nor CSRF token are stored. A cache
+outage (Redis down) never breaks a page: the view runs uncached (``core.cache`` gives up quickly).
+
+HTTP does its share. A stored page, and the map data, carry ``Cache-Control: public, max-age=N``
+(``PUBLIC_HTTP_MAX_AGE``, 30 s), ``Vary: Cookie`` (the language is a cookie) and ``Accept-Encoding``,
+and a validator computed from the data alone: the page's body hash, the map data's key (data version and
+query) and the data version's time as ``Last-Modified``. So the reverse proxy (``docker/nginx``), a CDN
+and browsers may keep them ``N`` seconds and revalidate with a cheap 304 from any process; every other
+response is ``private`` (``HttpCachingMiddleware``), and ``no-store`` when it sets a cookie or holds a
+CSRF token: a shared cache never holds a form's token or a session's page. A data change is visible
+through the proxy within ``N`` seconds plus the version's second.
+
+Every per-process cache registers with ``core.local_caches``, whose ``clear_process_caches()`` empties
+them all (the tests, before each test). What each layer buys, measured, is in ``docs/decisions.md``
+("Caching").
 """
 
 from __future__ import annotations
@@ -35,19 +66,19 @@ import pickle
 import re
 import threading
 import time
-import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import datetime
 from functools import partial, wraps
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import models, transaction
+from django.db import DatabaseError, models, transaction
+from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse, QueryDict
 from django.middleware.gzip import GZipMiddleware
+from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers, set_response_etag
 from django.utils.http import http_date
 from django.utils.text import compress_string
@@ -55,19 +86,23 @@ from django.utils.translation import get_language
 
 from . import local_caches
 from .queries import InvalidQuery, bad_request, canonical_query
+from .ratelimit import api_limit_exceeded
 
 logger = logging.getLogger(__name__)
 
-VERSION_KEY = "public:data-version"
+#: The name of the public data's row in ``core.models.DataVersion``.
+PUBLIC = "public"
 _ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 
 def public_cache_seconds() -> int:
-    """How long a cached public page or fragment may live, whatever the data version says."""
+    """How long a cached page, map data, value or fragment may live, whatever the data version says."""
     return settings.PUBLIC_CACHE_SECONDS
 
 
-_timeout = public_cache_seconds
+def public_cache_control() -> str:
+    """The ``Cache-Control`` of what any visitor, proxy or CDN may keep for a short while."""
+    return f"public, max-age={settings.PUBLIC_HTTP_MAX_AGE}"
 
 
 def _cache_get(key: str):
@@ -78,14 +113,6 @@ def _cache_get(key: str):
         return None
 
 
-def _cache_get_many(keys: list[str]) -> dict:
-    try:
-        return cache.get_many(keys)
-    except Exception:  # same as above: run uncached
-        logger.warning("cache unavailable: get_many %s", keys, exc_info=True)
-        return {}
-
-
 def _cache_set(key: str, value, timeout: int | None) -> None:
     try:
         cache.set(key, value, timeout)
@@ -93,34 +120,75 @@ def _cache_set(key: str, value, timeout: int | None) -> None:
         logger.warning("cache unavailable: set %s", key, exc_info=True)
 
 
-def data_version() -> str:
-    """The current data version token (created on first use)."""
-    version = _cache_get(VERSION_KEY)
-    if version is None:
-        version = uuid.uuid4().hex
-        _cache_set(VERSION_KEY, version, None)
+def make_key(*parts: str) -> str:
+    """A short cache key from any number of parts (query strings can be long); distinct parts give
+    distinct keys, whatever characters they hold."""
+    digest = hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:32]
+    return f"public:{digest}"
+
+
+# --- The public data version -------------------------------------------------------------------------
+
+
+class _VersionMemo:
+    """The data version as this process last read it, and when (a tuple swapped whole: thread-safe)."""
+
+    def __init__(self):
+        self.clear()
+
+    def clear(self) -> None:
+        self.value: tuple[str, datetime | None, float] = ("", None, float("-inf"))
+
+
+_memo = _VersionMemo()
+local_caches.track(_memo)
+
+
+def _read_version() -> tuple[str, datetime | None]:
+    from .models import DataVersion  # the kernel's models: imported when first used, after app loading
+
+    try:
+        row = DataVersion.objects.filter(name=PUBLIC).values_list("counter", "changed_at").first()
+    except DatabaseError:  # a database not migrated yet: pages still answer, uncached
+        logger.warning("public data version unreadable: pages are served uncached", exc_info=True)
+        return ("", None)
+    # No row: a database emptied by a test, before its first change.
+    version = ("0", None) if row is None else (f"{row[0]}-{int(row[1].timestamp() * 1000)}", row[1])
+    _memo.value = (*version, time.monotonic())
     return version
+
+
+def data_version() -> str:
+    """The data version as the database has it now (one query)."""
+    return _read_version()[0]
+
+
+def current_version() -> tuple[str, datetime | None]:
+    """The data version and the time of the change that made it, as this process last read them, read
+    again when that was more than ``PUBLIC_CACHE_LOCAL_SECONDS`` ago."""
+    token, changed_at, read_at = _memo.value
+    if time.monotonic() - read_at < settings.PUBLIC_CACHE_LOCAL_SECONDS:
+        return token, changed_at
+    return _read_version()
 
 
 def current_data_version() -> str:
-    """The data version as this process last read it, read again from the shared cache when that was
-    more than ``PUBLIC_CACHE_LOCAL_SECONDS`` ago: the same delay as the page cache's own copies."""
-    version = _local.fresh_version()
-    if version is None:
-        version = data_version()
-        _local.set_version(version)
-    return version
+    """The data version as this process last read it (at most ``PUBLIC_CACHE_LOCAL_SECONDS`` ago)."""
+    return current_version()[0]
 
 
 def bump_data_version() -> None:
-    """Make every cached page and map stale now (a deploy, a benchmark).
+    """Renew the data version now: every cached page, map and value is stale (a deploy, a benchmark).
 
     After a write, use ``bump_data_version_on_commit``: renewing the version before the write commits
     lets another worker keep the old rows under the new version.
     """
-    version = uuid.uuid4().hex
-    _cache_set(VERSION_KEY, version, None)
-    _local.set_version(version)
+    from .models import DataVersion
+
+    now = timezone.now()
+    if not DataVersion.objects.filter(name=PUBLIC).update(counter=F("counter") + 1, changed_at=now):
+        DataVersion.objects.get_or_create(name=PUBLIC, defaults={"counter": 1, "changed_at": now})
+    _read_version()
 
 
 def bump_data_version_on_commit(using: str | None = None) -> None:
@@ -185,14 +253,15 @@ class PublicDataQuerySet(models.QuerySet):
     # bulk_update() goes through update().
 
 
+# --- What a process keeps ----------------------------------------------------------------------------
+
+
 class LocalLRU:
     """Values kept in this process, the least recently used dropped first while their total weight is
     over ``size`` (by default each weighs one), each for at most ``PUBLIC_CACHE_SECONDS``.
 
-    For what an uncached public page is rendered from (the directory's searches and matches, template
-    fragments): a key that holds the public data version never serves stale data, and the time bound
-    caps how long a change that renews no version (a write made outside Django) can stay unseen, as for
-    every public cache.
+    Its keys hold the public data version when the values come from the data, so a change is never
+    served stale; the time bound caps how long a change that renews no version can stay unseen.
     """
 
     def __init__(self, size: int, weight: Callable[[object], int] = lambda value: 1):
@@ -227,68 +296,15 @@ class LocalLRU:
                 self._total -= self.weight(self._values.popitem(last=False)[1][1])
 
 
-class _LocalPages:
-    """The per-process tier of the page cache: the last data version read, and recent pages."""
-
-    size = 200
-
-    def __init__(self):
-        self._pages = LocalLRU(self.size)
-        self._version: tuple[str | None, float] = (None, 0.0)
-
-    def set_version(self, version: str) -> None:
-        self._version = (version, time.monotonic())
-
-    def clear(self) -> None:
-        """Forget everything (``core.local_caches``: the tests' fresh cache between tests)."""
-        self._pages.clear()
-        self._version = (None, 0.0)
-
-    def fresh_version(self) -> str | None:
-        """The data version read less than ``PUBLIC_CACHE_LOCAL_SECONDS`` ago, else None."""
-        version, read_at = self._version
-        return version if time.monotonic() - read_at < settings.PUBLIC_CACHE_LOCAL_SECONDS else None
-
-    def get(self, key: str, version: str):
-        entry = self._pages.get(key)
-        if entry is None or entry[0] != version:
-            return None
-        return pickle.loads(entry[1])  # a fresh response object per hit: middleware mutates responses
-
-    def put(self, key: str, version: str, response) -> None:
-        self._pages.put(key, (version, pickle.dumps(response)))
-
-
-_local = _LocalPages()
-local_caches.register(_local.clear)
-
-
-def remember(name: str, compute: Callable[[], object], *, version: str | None = None):
-    """A value derived from the public data, computed once per data version (and cache timeout).
-
-    ``version``: the data version when the caller has already read it (one cache read less).
-    """
-    key = make_key(name, version or data_version())
-    value = _cache_get(key)
-    if value is None:
-        value = compute()
-        _cache_set(key, value, _timeout())
-    return value
-
-
 _PER_VERSION: dict[str, tuple[str, float, object]] = {}
 local_caches.register(_PER_VERSION.clear)
 
 
 def per_version(name: str, compute: Callable[[], object], *, version: str | None = None):
     """A small value derived from the public data, kept in this process until the data version changes,
-    and for at most ``PUBLIC_CACHE_SECONDS``.
-
-    For values every uncached page needs (the choices of the directory's selects, the names of the
-    sectors): unlike ``remember`` it costs no cache read and no unpickling, only the data version's read
-    (none when the caller passes the ``version`` it has already read).
-    """
-    version = version or data_version()
+    and for at most ``PUBLIC_CACHE_SECONDS`` (the choices of the directory's selects, the communes by
+    name): no cache read, no unpickling. ``version``: the data version when the caller has read it."""
+    version = version or current_data_version()
     entry = _PER_VERSION.get(name)
     now = time.monotonic()
     if entry is None or entry[0] != version or now - entry[1] > public_cache_seconds():
@@ -297,60 +313,39 @@ def per_version(name: str, compute: Callable[[], object], *, version: str | None
     return entry[2]
 
 
-@dataclass(frozen=True)
-class Fingerprint:
-    """What the database says about the freshness of the map data."""
-
-    token: str
-    last_modified: datetime | None
+#: This process's copy of recent pages (pickled: middleware mutates responses, each hit gets its own).
+_local_pages = LocalLRU(200)
 
 
-#: The parts of the map data's fingerprint, registered by the apps whose rows the map shows (``ready()``):
-#: each returns a token and the latest change of its rows. The kernel imports no app.
-_FINGERPRINT_PARTS: list[Callable[[], tuple[str, datetime | None]]] = []
-
-
-def register_fingerprint(part: Callable[[], tuple[str, datetime | None]]) -> None:
-    """Add a part to the map data's fingerprint (once: registering the same callable again is a no-op)."""
-    if part not in _FINGERPRINT_PARTS:
-        _FINGERPRINT_PARTS.append(part)
-
-
-def data_fingerprint() -> Fingerprint:
-    """What the registered parts say (organisations and poles: two small aggregate queries)."""
-    parts = [part() for part in _FINGERPRINT_PARTS]
-    stamps = [stamp for _token, stamp in parts if stamp is not None]
-    token = "-".join(token for token, _stamp in parts)
-    return Fingerprint(token=token, last_modified=max(stamps) if stamps else None)
-
-
-def make_key(*parts: str) -> str:
-    """A short cache key from any number of parts (query strings can be long); distinct parts give
-    distinct keys, whatever characters they hold."""
-    digest = hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:32]
-    return f"public:{digest}"
+# --- Pages and map data ------------------------------------------------------------------------------
 
 
 def accepts_gzip(request) -> bool:
     return bool(_ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")))
 
 
-def _is_anonymous_without_state(request) -> bool:
-    """A GET with no session and no pending message: the page is the same for every such visitor."""
-    if request.method not in ("GET", "HEAD"):
+def is_anonymous_without_state(request) -> bool:
+    """A GET with no session, no pending message and no credentials: the page is the same for every
+    such visitor."""
+    if request.method not in ("GET", "HEAD") or "HTTP_AUTHORIZATION" in request.META:
         return False
     cookies = request.COOKIES
     return settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies
 
 
-def _uses_csp_nonce(request) -> bool:
-    """Whether the page embeds this request's Content-Security-Policy nonce.
+def holds_request_secret(request, response) -> bool:
+    """Whether the response belongs to this visitor alone: it sets a cookie, holds a CSRF token, or
+    embeds this request's Content-Security-Policy nonce.
 
     django-csp creates the nonce lazily, the first time a template reads ``request.csp_nonce``. A cached
     copy of such a page would replay one visitor's nonce to every other visitor, under a header that no
     longer names it: its scripts would be blocked, and the nonce would stop being a secret.
     """
-    return bool(getattr(request, "csp_nonce", None))
+    return bool(
+        response.cookies
+        or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        or getattr(request, "csp_nonce", None)
+    )
 
 
 def query_limited_to(request, params: frozenset[str]) -> str:
@@ -372,9 +367,10 @@ def cache_public_page(view=None, *, params: Iterable[str] = ()):
     and the query parameters the view reads (``params``: its FilterSet's, ``page``…).
 
     The view sees only those parameters, whoever the visitor (``query_limited_to``), so a page never
-    depends on one that is not in its key. Only successful responses that set no cookie and embed no CSP
-    nonce are stored. Visitors with a session (coordinators, people who just submitted a form) always
-    get a freshly rendered page. Used as ``@cache_public_page`` or ``@cache_public_page(params=…)``.
+    depends on one that is not in its key. Only successful responses that hold no visitor's secret are
+    stored, with the HTTP headers that let a proxy keep them. Visitors with a session (coordinators,
+    people who just submitted a form) always get a freshly rendered page. Used as
+    ``@cache_public_page`` or ``@cache_public_page(params=…)``.
     """
     if view is None:
         return partial(cache_public_page, params=params)
@@ -383,35 +379,37 @@ def cache_public_page(view=None, *, params: Iterable[str] = ()):
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         query = query_limited_to(request, params)
-        if not _is_anonymous_without_state(request):
+        if not is_anonymous_without_state(request):
             return view(request, *args, **kwargs)
         gzipped = accepts_gzip(request)
-        key = make_key("page", get_language() or "", request.path, query, str(gzipped))
-        version = _local.fresh_version()
-        if version is not None and (page := _local.get(key, version)) is not None:
-            return page
-        # One round trip for the data version and the page, stored with the version it was rendered at.
-        found = _cache_get_many([VERSION_KEY, key])
-        version = found.get(VERSION_KEY) or data_version()
-        _local.set_version(version)
-        cached = found.get(key)
-        if cached is not None and cached[0] == version:
-            _local.put(key, version, cached[1])
-            return cached[1]
+        version = current_data_version()
+        if not version:  # unreadable (see ``_read_version``)
+            return view(request, *args, **kwargs)
+        key = make_key("page", version, get_language() or "", request.path, query, str(gzipped))
+        stored = _local_pages.get(key)
+        if stored is None and (stored := _cache_get(key)) is not None:
+            _local_pages.put(key, stored)
+        if stored is not None:
+            return pickle.loads(stored)
         response = view(request, *args, **kwargs)
         if callable(getattr(response, "render", None)):
             response = response.render()
-        cacheable = not response.cookies and not response.streaming and not _uses_csp_nonce(request)
-        if response.status_code == 200 and cacheable:
-            if gzipped:
-                # Compressed once here rather than by GZipMiddleware on every hit. These pages hold no
-                # secret (no CSRF token), so BREACH's per-response padding is not needed.
-                response = GZipMiddleware(lambda request: response).process_response(request, response)
-            # The ETag ConditionalGetMiddleware would compute on every hit (a hash of the body), once.
+        if (
+            response.status_code == 200
+            and not response.streaming
+            and not holds_request_secret(request, response)
+        ):
+            # The validator: a hash of the body before compression (GZipMiddleware pads each compressed
+            # body at random), so the same in every process that renders the same data.
             if not response.has_header("ETag"):
                 set_response_etag(response)
-            _cache_set(key, (version, response), _timeout())
-            _local.put(key, version, response)
+            if gzipped:  # compressed once here rather than by GZipMiddleware on every hit (its ETag weak)
+                response = GZipMiddleware(lambda request: response).process_response(request, response)
+            response["Cache-Control"] = public_cache_control()
+            patch_vary_headers(response, ["Cookie"])
+            stored = pickle.dumps(response)
+            _cache_set(key, stored, public_cache_seconds())
+            _local_pages.put(key, stored)
         return response
 
     #: What the page is keyed on; read by the tests that walk every cached page.
@@ -427,22 +425,40 @@ def cached_data_response(
     build: Callable[[], bytes],
     content_type: str,
     filename: str | None = None,
+    rate_limit_group: str | None = None,
 ) -> HttpResponse:
     """Serve generated map data from the cache, with ETag/Last-Modified and 304 on revalidation.
 
     ``params``: the query parameters the data depends on (its FilterSet's); the others are dropped from
     the request before ``build`` runs, as for pages. ``build`` produces the body and raises
-    ``InvalidQuery`` for a bad query string (answered 400).
+    ``InvalidQuery`` for a bad query string (answered 400). A revalidation costs no query (the data
+    version is read at most once a second), and its answer is the same from every process.
+    ``rate_limit_group``: the ``API_RATE`` limit's group, counted for every request but a revalidation
+    answered 304 (no Redis round trip: it transfers nothing).
     """
     query = query_limited_to(request, frozenset(params))
-    fingerprint = data_fingerprint()
+    version, changed_at = current_version()
+    if not version:  # unreadable (see ``_read_version``): built for this request only
+        if rate_limit_group and (limited := api_limit_exceeded(request, rate_limit_group)) is not None:
+            return limited
+        try:
+            return HttpResponse(build(), content_type=content_type)
+        except InvalidQuery as exc:
+            return bad_request(exc.errors)
+    period = int(time.time() // public_cache_seconds())
     gzipped = accepts_gzip(request)
-    key = make_key(name, data_version(), fingerprint.token, query)
+    key = make_key(name, version, str(period), query)
     etag = f'"{key.removeprefix("public:")}{"-gzip" if gzipped else ""}"'
-    last_modified = int(fingerprint.last_modified.timestamp()) if fingerprint.last_modified else None
+    # The later of the last change and the start of the period: it moves with the ETag.
+    last_modified = max(int(changed_at.timestamp()) if changed_at else 0, period * public_cache_seconds())
     not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
     if not_modified is not None:
+        not_modified["ETag"] = etag
+        not_modified["Cache-Control"] = public_cache_control()
+        patch_vary_headers(not_modified, ["Accept-Encoding"])
         return not_modified
+    if rate_limit_group and (limited := api_limit_exceeded(request, rate_limit_group)) is not None:
+        return limited
     body = _cache_get(f"{key}:gzip") if gzipped else None
     if body is None:
         body = _cache_get(key)
@@ -451,18 +467,17 @@ def cached_data_response(
                 body = build()
             except InvalidQuery as exc:
                 return bad_request(exc.errors)
-            _cache_set(key, body, _timeout())
+            _cache_set(key, body, public_cache_seconds())
         if gzipped:
             body = compress_string(body)
-            _cache_set(f"{key}:gzip", body, _timeout())
+            _cache_set(f"{key}:gzip", body, public_cache_seconds())
     response = HttpResponse(body, content_type=content_type)
     patch_vary_headers(response, ["Accept-Encoding"])
     if gzipped:
         response["Content-Encoding"] = "gzip"
     response["ETag"] = etag
-    if last_modified is not None:
-        response["Last-Modified"] = http_date(last_modified)
-    response["Cache-Control"] = "public, max-age=60"
+    response["Last-Modified"] = http_date(last_modified)
+    response["Cache-Control"] = public_cache_control()
     response["Access-Control-Allow-Origin"] = "*"
     if filename:
         response["Content-Disposition"] = f'inline; filename="{filename}"'

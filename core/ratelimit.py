@@ -60,24 +60,29 @@ def _period_seconds(rate: str) -> int:
     return int(multiplier or 1) * _PERIOD_SECONDS[(unit or "s").lower()]
 
 
-def api_rate_limited(group: str):
-    """Limit a public data view (GeoJSON, CSV) to ``settings.API_RATE`` GET requests per client address.
+def api_limit_exceeded(request, group: str) -> JsonResponse | None:
+    """Count a request to a public data view; over ``settings.API_RATE`` GET requests per client
+    address, the answer: a 429 with a French JSON message and a ``Retry-After`` header."""
+    if not rate_limited(request, group=group, rate=settings.API_RATE, method="GET"):
+        return None
+    response = JsonResponse(
+        {"error": gettext("Too many requests: please try again later.")},
+        status=HTTPStatus.TOO_MANY_REQUESTS,
+        json_dumps_params={"ensure_ascii": False},
+    )
+    response["Retry-After"] = str(_period_seconds(settings.API_RATE))
+    return response
 
-    Over the limit the client gets a 429 with a French JSON message and a ``Retry-After`` header.
-    """
+
+def api_rate_limited(group: str):
+    """Limit a public data view (GeoJSON, CSV) to ``settings.API_RATE`` GET requests per client address
+    (:func:`api_limit_exceeded`). The map data counts inside ``cached_data_response`` instead, after
+    answering revalidations: a 304 costs less than counting it."""
 
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
-            if rate_limited(request, group=group, rate=settings.API_RATE, method="GET"):
-                response = JsonResponse(
-                    {"error": gettext("Too many requests: please try again later.")},
-                    status=HTTPStatus.TOO_MANY_REQUESTS,
-                    json_dumps_params={"ensure_ascii": False},
-                )
-                response["Retry-After"] = str(_period_seconds(settings.API_RATE))
-                return response
-            return view(request, *args, **kwargs)
+            return api_limit_exceeded(request, group) or view(request, *args, **kwargs)
 
         return wrapped
 

@@ -96,6 +96,7 @@ INSTALLED_APPS[0] = "ess_portal.apps.PortalAdminConfig"
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "core.middleware.HttpCachingMiddleware",
     "core.middleware.ContentSecurityPolicyMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -191,9 +192,13 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ess"}}
 # The public site's caches (core.public_cache): the longest any cached page, map data or value
-# derived from the data lives, and how long a process trusts the data version it last read.
+# derived from the data lives, and how long a process trusts the data version it last read (a row of
+# the database).
 PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=300)
 PUBLIC_CACHE_LOCAL_SECONDS = env.float("PUBLIC_CACHE_LOCAL_SECONDS", default=1.0)
+# How long browsers, the reverse proxy and CDNs may keep an anonymous public page or the map data
+# (Cache-Control: public, max-age): a change is visible through them within this delay.
+PUBLIC_HTTP_MAX_AGE = env.int("PUBLIC_HTTP_MAX_AGE", default=30)
 
 # Behind the TLS proxy: the header it sets to the client's address (e.g. X-Real-IP), read by the login
 # lockout, the rate limits and the logs (core.client_ip). Unset: the connection address, and the

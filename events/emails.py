@@ -1,6 +1,6 @@
 """Rendering of the outbox's emails: plain text and HTML, in the registrant's language.
 
-Templates live in ``templates/emails/<kind>.txt`` and ``<kind>.html``. Every email carries the link to
+Templates live in ``jinja2/emails/<kind>.txt`` and ``<kind>.html`` (the public side's one engine). Every email carries the link to
 the registrant's own page, where they can cancel; emails about a seat or a change carry the event's
 .ics (same UID, current SEQUENCE), except to people on the waiting list; the online link of an online
 or hybrid event goes only to people who hold a seat.
@@ -99,8 +99,8 @@ def build_message(record: EmailRecord) -> EmailMultiAlternatives:
             subject = message.subject
         else:
             subject = str(SUBJECTS[record.kind]) % {"title": event.title}
-        text = render_to_string(f"emails/{template}.txt", context)
-        html = render_to_string(f"emails/{template}.html", context)
+        text = render_to_string(f"emails/{template}.txt", context, using="jinja2")
+        html = render_to_string(f"emails/{template}.html", context, using="jinja2")
     message = EmailMultiAlternatives(
         subject=subject.replace("\n", " "),
         body=text,

@@ -7,7 +7,6 @@ from django.views.decorators.http import require_GET
 from core.geojson import GEOJSON_CONTENT_TYPE, dumps
 from core.public_cache import cached_data_response
 from core.queries import filtered
-from core.ratelimit import api_rate_limited
 
 from .filters import PoleFilter
 from .selectors import public_poles
@@ -38,7 +37,6 @@ def poles_feature_collection(params) -> dict:
 
 
 @require_GET
-@api_rate_limited("api.poles.geojson")
 def poles_geojson(request):
     """The poles and their territory outlines, with the same caching and revalidation as the actors."""
     return cached_data_response(
@@ -48,4 +46,5 @@ def poles_geojson(request):
         build=lambda: dumps(poles_feature_collection(request.GET)),
         content_type=GEOJSON_CONTENT_TYPE,
         filename="poles.geojson",
+        rate_limit_group="api.poles.geojson",
     )

@@ -7,12 +7,10 @@ class PolesConfig(AppConfig):
     verbose_name = _("Poles and territories")
 
     def ready(self):
-        from core.public_cache import register_fingerprint, watch_public_data
+        from core.public_cache import watch_public_data
 
         from .models import Commune, Epci, Partner, Pole, Support
-        from .selectors import poles_fingerprint
 
         watch_public_data(
             Pole, Support, Partner, Commune, Epci, relations=[Pole.epcis.through, Pole.communes.through]
         )
-        register_fingerprint(poles_fingerprint)

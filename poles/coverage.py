@@ -8,7 +8,7 @@ A member is a *published* organisation of the pole, the organisations the public
 (``member_count``): so the coordinator and the visitor read the same numbers. ``poles`` does not import
 ``actors``: the actors app contributes the count per commune from its ``ready()``
 (``contribute_member_counts``). The coverage is derived from public data only, so it is kept per data
-version (``core.public_cache.remember``, shared by every process) and recomputed after any change.
+version in each process (``core.public_cache.per_version``) and recomputed after any change.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from core.public_cache import remember
+from core.public_cache import per_version
 
 from .choropleth import MAP_CLASSES, class_label, members_map, members_map_alt
 from .models import Commune, Pole
@@ -130,4 +130,4 @@ def coverage_compute(pole: Pole) -> Coverage:
 
 def pole_coverage(pole: Pole) -> Coverage:
     """The coverage of ``pole``'s territory, computed once per data version and language."""
-    return remember(f"pole-coverage:{pole.pk}:{get_language()}", lambda: coverage_compute(pole))
+    return per_version(f"pole-coverage:{pole.pk}:{get_language()}", lambda: coverage_compute(pole))

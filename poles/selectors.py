@@ -9,9 +9,8 @@ events). The page and the map data stay one query each, as when the code named t
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 
-from django.db.models import Count, Max, QuerySet
+from django.db.models import QuerySet
 
 from .models import Pole
 
@@ -49,9 +48,3 @@ def pole_sections(pole: Pole) -> dict:
     for contribution in _SECTIONS:
         context.update(contribution(pole))
     return context
-
-
-def poles_fingerprint() -> tuple[str, datetime | None]:
-    """The poles' part of the map data's fingerprint: count and latest change."""
-    poles = Pole.objects.aggregate(total=Count("pk"), last=Max("updated_at"))
-    return "{total}-{last}".format(**poles), poles["last"]

@@ -24,7 +24,6 @@ venv=${VENV:-$project/.venv}
 base=${PG_BASE_URL:-postgres://postgres@127.0.0.1:5432}
 database=${PRODUCTION_CHECK_DATABASE:-ess_production_check}
 started=$(date +%s)
-nginx=$(command -v nginx || echo /usr/sbin/nginx)
 
 scratch=$(mktemp -d -t ess-production-check.XXXXXX)
 chmod 755 "$scratch"  # nginx's workers read the static files from here
@@ -144,40 +143,24 @@ wait_until 60 "the worker to be ready" grep -q "ready\." "$scratch/logs/worker.l
 
 say "proxy: docker/nginx/templates/default.conf.template with Debian's nginx and a self-signed certificate"
 proxy=$scratch/proxy
-mkdir -p "$proxy/tls" "$proxy/temp" "$proxy/srv/media"
+mkdir -p "$proxy/srv/media"
 ln -s "$app/staticfiles" "$proxy/srv/static"  # where the proxy image has the build's static files
-openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj "/CN=localhost" -addext "subjectAltName=DNS:localhost" \
-  -keyout "$proxy/tls/privkey.pem" -out "$proxy/tls/fullchain.pem" 2>/dev/null
-NGINX_HTTP_PORT=$http_port NGINX_HTTPS_PORT=$https_port NGINX_UPSTREAM=127.0.0.1:$web_port \
-  NGINX_FILES_ROOT=$proxy/srv NGINX_TLS_CERTIFICATE=$proxy/tls/fullchain.pem \
-  NGINX_TLS_CERTIFICATE_KEY=$proxy/tls/privkey.pem \
-  envsubst '${NGINX_HTTP_PORT} ${NGINX_HTTPS_PORT} ${NGINX_UPSTREAM} ${NGINX_FILES_ROOT} ${NGINX_TLS_CERTIFICATE} ${NGINX_TLS_CERTIFICATE_KEY}' \
-  <docker/nginx/templates/default.conf.template >"$proxy/default.conf"
-# The official image's nginx.conf around it (http block, MIME types), with this run's own paths.
-cat >"$proxy/nginx.conf" <<EOF
-worker_processes 1;
-pid $proxy/nginx.pid;
-error_log $scratch/logs/nginx.log warn;
-events { worker_connections 256; }
-http {
-    include /etc/nginx/mime.types;
-    default_type application/octet-stream;
-    access_log $scratch/logs/nginx-access.log;
-    client_body_temp_path $proxy/temp/body;
-    proxy_temp_path $proxy/temp/proxy;
-    fastcgi_temp_path $proxy/temp/fastcgi;
-    uwsgi_temp_path $proxy/temp/uwsgi;
-    scgi_temp_path $proxy/temp/scgi;
-    sendfile on;
-    include $proxy/default.conf;
-}
-EOF
-"$nginx" -t -q -p "$proxy" -c "$proxy/nginx.conf" -e "$scratch/logs/nginx.log"
-start nginx "$nginx" -p "$proxy" -c "$proxy/nginx.conf" -e "$scratch/logs/nginx.log" -g "daemon off;"
+proxy_command=$(docker/nginx/local-proxy.sh "$proxy" "$http_port" "$https_port" "127.0.0.1:$web_port" \
+  "$proxy/srv" "$scratch/logs")
+start nginx bash -c "exec $proxy_command"
 wait_until 10 "the proxy" curl -fsS -o /dev/null --cacert "$proxy/tls/fullchain.pem" "$site/sante/"
 
+# What the visit runs to change the data behind the proxy's cache: renames an organisation, as an edit
+# in the back office would (a save: the public data version is renewed on commit).
+cat >"$scratch/rename.sh" <<EOF
+#!/usr/bin/env bash
+exec $(printf '%q ' "${run_app[@]}") SLUG="\$1" docker/entrypoint.sh python manage.py shell -c \
+  'import os; from actors.models import Actor; a = Actor.objects.get(slug=os.environ["SLUG"]); a.name += " (renommée)"; a.save()'
+EOF
+chmod +x "$scratch/rename.sh"
+
 say "visit: $site"
-python3 scripts/production_visit.py "$site" --http "http://localhost:$http_port" \
+python3 scripts/production_visit.py "$site" --http "http://localhost:$http_port" --data-change "$scratch/rename.sh" \
   --cafile "$proxy/tls/fullchain.pem" --maildir "$scratch/maildir" --admins errors@localhost \
   --health-token "$health_token" --admin regional-admin "$admin_password"
 

@@ -1,12 +1,14 @@
 """A visitor's path through a deployed portal, over HTTPS through its reverse proxy.
 
 scripts/check-production.sh runs it in CI against the processes of the image started on the machine.
-It fetches the home page and one of its hashed static files, waits until /sante/ reports a fresh beat,
+It fetches the home page and one of its hashed static files, checks that the proxy serves anonymous
+pages from its cache (a second GET is a HIT, a data change shows within the page's max-age), waits
+until /sante/ reports a fresh beat,
 registers on an open event's page as a browser does (the form's CSRF token and cookie, Origin and
 Referer), waits for the emailed link in a maildir, opens it, confirms, waits for the confirmation
 email, and logs in to the back office: the first login enrols a TOTP authenticator (the production
 profile requires a second factor), the second one gives the password and then a fresh code. It stops at
-the first failure, saying what went wrong. Standard library only (the TOTP codes are RFC 6238's).
+the first failure, saying what went wrong; a logged-in page is never a cache HIT. Standard library only (the TOTP codes are RFC 6238's).
 """
 
 import argparse
@@ -20,6 +22,7 @@ import re
 import secrets
 import ssl
 import struct
+import subprocess
 import sys
 import time
 import urllib.error
@@ -29,6 +32,8 @@ from email.message import EmailMessage
 from http.cookiejar import CookieJar
 
 HASHED_STATIC = re.compile(r'(?:href|src)="(/static/[^"]+\.[0-9a-f]{12}\.(?:css|js))"')
+ACTOR_LINK = re.compile(r'href="(/acteurs/(?!proposer/)[\w-]+/)"')
+MAX_AGE = re.compile(r"\bmax-age=(\d+)")
 EVENT_LINK = re.compile(r'href="(/evenements/(?!archives/)[\w-]+/)"')
 REGISTRATION_FORM = re.compile(r'<form[^>]*action="(/evenements/[\w-]+/inscription/)"(.*?)</form>', re.S)
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -133,6 +138,56 @@ def check_home_and_static(visitor: Visitor) -> None:
     if headers.get("Content-Encoding") != "gzip":
         raise Failure(f"{static[0]} was not served from its precompressed copy")
     ok(f"/ over HTTPS (HSTS, OpenStreetMap credited), and {static[0]} (immutable, gzip)")
+
+
+def cache_status(visitor: Visitor, path: str) -> tuple[str, str, str]:
+    """(X-Cache-Status, Cache-Control, body) of a GET of ``path`` through the proxy."""
+    status, headers, body = visitor.request(path, headers={"Accept-Encoding": "identity"})
+    if status != 200:
+        raise Failure(f"GET {path} answered {status}: {body[:300]!r}")
+    return headers.get("X-Cache-Status", ""), headers.get("Cache-Control", ""), body.decode()
+
+
+def check_proxy_cache(site: str, cafile: str, change_command: str | None) -> str:
+    """Anonymous pages and map data come from the proxy's cache; a change shows within their max-age.
+    Returns the path of the organisation's page it checked."""
+    anonymous = Visitor(site, cafile, timeout=30)
+    actor = ACTOR_LINK.search(anonymous.page("/acteurs/"))
+    if not actor:
+        raise Failure("/acteurs/ links no organisation")
+    path = actor.group(1)
+    for checked in ("/acteurs/", path, "/api/acteurs.geojson"):
+        cache_status(anonymous, checked)
+        cached, control, _body = cache_status(anonymous, checked)
+        if cached != "HIT" or "public" not in control:
+            raise Failure(
+                f"a second anonymous GET {checked} was {cached or 'not cached'} ({control!r}), not a HIT"
+            )
+    ok("the proxy serves /acteurs/, an organisation's page and the map data from its cache (HIT)")
+    if change_command:
+        max_age = int(MAX_AGE.search(cache_status(anonymous, path)[1]).group(1))
+        subprocess.run([change_command, path.strip("/").split("/")[-1]], check=True, capture_output=True)
+        changed_at = time.monotonic()
+        wait(
+            f"the renamed organisation on {path}",
+            max_age + 5,
+            lambda: "(renommée)" in cache_status(anonymous, path)[2],
+        )
+        ok(
+            f"a change showed through the proxy after {time.monotonic() - changed_at:.1f} s (max-age {max_age} s)"
+        )
+    return path
+
+
+def check_never_cached_when_logged_in(visitor: Visitor, actor_path: str) -> None:
+    for path in ("/acteurs/", actor_path, "/admin/"):
+        for _ in range(2):
+            cached, control, _body = cache_status(visitor, path)
+        if cached == "HIT" or "public" in control or "private" not in control:
+            raise Failure(
+                f"GET {path} logged in was {cached!r} with {control!r}: a shared cache could keep it"
+            )
+    ok(f"logged in, /acteurs/, {actor_path} and /admin/ bypass the proxy's cache (private)")
 
 
 def check_health(visitor: Visitor, plain_http: str, token: str) -> None:
@@ -275,16 +330,19 @@ def main() -> int:
     parser.add_argument("--health-token", required=True, help="HEALTH_TOKEN: the monitoring's token")
     parser.add_argument("--admin", nargs=2, metavar=("USERNAME", "PASSWORD"), help="a superuser to log in as")
     parser.add_argument("--mail-wait", type=float, default=60)
+    parser.add_argument("--data-change", help="a command renaming the organisation whose slug it is given")
     args = parser.parse_args()
     visitor = Visitor(args.site, args.cafile, timeout=30)
     address = f"camille.{secrets.token_hex(4)}@example.org"
     try:
         check_home_and_static(visitor)
+        actor_path = check_proxy_cache(args.site, args.cafile, args.data_change)
         check_health(visitor, args.http.rstrip("/"), args.health_token)
         register(visitor, address)
         confirm(visitor, args.maildir, address, args.mail_wait)
         if args.admin:
             log_in_to_the_back_office(visitor, *args.admin)
+            check_never_cached_when_logged_in(visitor, actor_path)
         if errors := messages_to(args.maildir, args.admins):
             raise Failure(f"server errors were mailed to ADMINS: {[m['Subject'] for m in errors]}")
     except Failure as failure:

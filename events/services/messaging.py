@@ -134,8 +134,8 @@ def message_render(*, event: Event, subject: str, body: str, registration=None) 
     context = message_context(event=event, subject=subject, body=body, registration=registration)
     return (
         subject.replace("\n", " "),
-        render_to_string("emails/message.txt", context),
-        render_to_string("emails/message.html", context),
+        render_to_string("emails/message.txt", context, using="jinja2"),
+        render_to_string("emails/message.html", context, using="jinja2"),
     )
 
 

@@ -82,7 +82,7 @@ def test_geojson_is_gzipped_for_clients_that_accept_it(client, db):
     assert json.loads(gzip.decompress(response.content))["type"] == "FeatureCollection"
 
 
-def test_revalidation_answers_304_until_an_actor_changes(client, directory):
+def test_revalidation_answers_304_until_an_actor_changes(client, directory, commit):
     first = client.get("/api/acteurs.geojson")
     etag, last_modified = first["ETag"], first["Last-Modified"]
     assert client.get("/api/acteurs.geojson", HTTP_IF_NONE_MATCH=etag).status_code == HTTPStatus.NOT_MODIFIED
@@ -91,7 +91,8 @@ def test_revalidation_answers_304_until_an_actor_changes(client, directory):
         == HTTPStatus.NOT_MODIFIED
     )
     directory.asso_brest.name = "Théâtre du Ponant renommé"
-    directory.asso_brest.save()
+    with commit():
+        directory.asso_brest.save()
     changed = client.get("/api/acteurs.geojson", HTTP_IF_NONE_MATCH=etag)
     assert changed.status_code == HTTPStatus.OK
     assert "Théâtre du Ponant renommé" in changed.content.decode()
@@ -104,9 +105,10 @@ def test_cached_map_data_follows_sector_changes(client, directory, commit):
     assert len(features(client.get("/api/acteurs.geojson", {"sector": "culture"}))) == 2
 
 
-def test_cached_map_data_follows_bulk_unpublication(client, directory):
+def test_cached_map_data_follows_bulk_unpublication(client, directory, commit):
     assert len(features(client.get("/api/acteurs.geojson"))) == 4
-    Actor.objects.filter(pk=directory.asso_brest.pk).update(is_published=False)
+    with commit():
+        Actor.objects.filter(pk=directory.asso_brest.pk).update(is_published=False)
     assert len(features(client.get("/api/acteurs.geojson"))) == 3
 
 

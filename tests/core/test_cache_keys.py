@@ -104,17 +104,17 @@ def cached_pages() -> dict[str, frozenset[str]]:
 def fresh_caches():
     from django.core.cache import cache
 
-    from core.public_cache import _local
+    from core.local_caches import clear_process_caches
 
     cache.clear()
-    _local.clear()
+    clear_process_caches()
 
 
 def pages_kept() -> int:
     """Pages in this process's tier of the page cache (the shared tier holds the same keys)."""
-    from core.public_cache import _local
+    from core.public_cache import _local_pages
 
-    return len(_local._pages._values)
+    return len(_local_pages._values)
 
 
 def test_every_cached_page_is_checked_here():

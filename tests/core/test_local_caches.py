@@ -27,7 +27,8 @@ def test_one_reset_empties_every_per_process_cache(client):
         if isinstance(extension, portal_jinja2.FragmentCache)
     ).fragments
     fragments.put(("key",), "html")
-    public_cache._local.set_version("v")
+    public_cache._local_pages.put("page", b"")
+    public_cache.current_data_version()
     choropleth._PROJECTED["29019"] = None
     choropleth._PATHS[("scope",)] = "M0 0"
 
@@ -40,5 +41,6 @@ def test_one_reset_empties_every_per_process_cache(client):
     assert selectors._searches.get(("v", "q=x")) is None
     assert filters._form_classes == {}
     assert fragments.get(("key",)) is None
-    assert public_cache._local.fresh_version() is None
+    assert public_cache._local_pages.get("page") is None
+    assert public_cache._memo.value[0] == ""
     assert choropleth._PROJECTED == {} and choropleth._PATHS == {}

@@ -1,12 +1,17 @@
 """The per-process tier of the anonymous page cache (core.public_cache)."""
 
 import pytest
-from django.core.cache import cache
+from django.db.models import F
 
-from core.public_cache import VERSION_KEY
+from core.models import DataVersion
 from tests import factories
 
 pytestmark = pytest.mark.django_db
+
+
+def bump_in_another_process():
+    """What another process's change does to the shared data version: its row in the database."""
+    DataVersion.objects.filter(name="public").update(counter=F("counter") + 1)
 
 
 def test_a_change_made_in_this_process_shows_at_once(client, settings, commit):
@@ -27,7 +32,7 @@ def test_within_the_delay_a_page_is_served_without_reading_the_shared_cache(clie
 
     # Another process renames it: the shared data version changes, this process has not read it yet.
     type(actor).objects.filter(pk=actor.pk).update(name="Nom Changé Ailleurs")
-    cache.set(VERSION_KEY, "bumped-by-another-process", None)
+    bump_in_another_process()
 
     assert "Ancien Nom" in client.get("/acteurs/").content.decode()
 
@@ -38,7 +43,7 @@ def test_after_the_delay_the_shared_data_version_is_read_again(client, settings)
     assert "Ancien Nom" in client.get("/acteurs/").content.decode()
 
     type(actor).objects.filter(pk=actor.pk).update(name="Nom Changé Ailleurs", search_text="")
-    cache.set(VERSION_KEY, "bumped-by-another-process", None)
+    bump_in_another_process()
 
     assert "Nom Changé Ailleurs" in client.get("/acteurs/").content.decode()
 

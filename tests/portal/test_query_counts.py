@@ -45,10 +45,10 @@ def count_queries(client, url: str) -> int:
     """Queries of the page rendered afresh: both tiers of the page cache emptied."""
     from django.core.cache import cache
 
-    from core.public_cache import _local
+    from core.local_caches import clear_process_caches
 
     cache.clear()
-    _local.clear()
+    clear_process_caches()
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200, url

@@ -91,6 +91,8 @@ VOLATILE_MODELS = {
     "core.auditevent",
     "accounts.backofficesession",
     "otp_totp.totpdevice",
+    # The public caches' invalidation counter, not data: a bump without a change costs a cache miss only.
+    "core.dataversion",
 }
 VOLATILE_FIELDS = {"last_login"}
 

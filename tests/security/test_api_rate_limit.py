@@ -34,6 +34,18 @@ def test_a_client_over_the_api_rate_gets_a_429_in_french(client, public_site, ap
     assert refused["Retry-After"] == "3600"
 
 
+@pytest.mark.parametrize("url", ["/api/acteurs.geojson", "/api/poles.geojson"])
+def test_a_revalidation_answered_304_is_not_counted(client, public_site, api_rate, url):
+    """A 304 transfers nothing and costs less than counting it; every other answer counts."""
+    etag = client.get(url)["ETag"]
+    revalidations = [client.get(url, HTTP_IF_NONE_MATCH=etag).status_code for _ in range(10)]
+
+    assert revalidations == [HTTPStatus.NOT_MODIFIED] * 10
+    assert [client.get(url).status_code for _ in range(3)] == [HTTPStatus.OK] * 2 + [
+        HTTPStatus.TOO_MANY_REQUESTS
+    ]
+
+
 def test_the_limit_counts_each_client_address_separately(client, public_site, api_rate):
     for _ in range(4):
         client.get("/api/acteurs.geojson", REMOTE_ADDR="192.0.2.1")
