@@ -15,7 +15,7 @@ import extruct
 import pytest
 from django.core.cache import cache
 
-from core.public_cache import _local
+from core.public_cache import _memo
 from events.models import Event, Registration
 from tests import factories
 
@@ -207,7 +207,7 @@ def test_a_confirmed_seat_refreshes_the_cached_list(client, agenda, django_captu
     registration = factories.RegistrationFactory(event=agenda["meeting"])
     with django_capture_on_commit_callbacks(execute=True):
         registrations.registration_confirm(registration=registration)
-    _local.clear()  # another process, once its one-second copy of the data version is over
+    _memo.clear()  # another process, once its one-second copy of the data version is over
 
     assert "Complet" in client.get("/evenements/", {"pole": "cades"}).content.decode()
     assert cache.get("public:data-version")

@@ -19,10 +19,10 @@ def count_queries(client, url):
     """Queries of the page rendered afresh: both tiers of the page cache emptied."""
     from django.core.cache import cache
 
-    from core.public_cache import _local
+    from core.public_cache import _memo
 
     cache.clear()
-    _local.clear()
+    _memo.clear()
     with CaptureQueriesContext(connection) as context:
         response = client.get(url)
     assert response.status_code == HTTPStatus.OK
