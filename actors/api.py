@@ -39,7 +39,14 @@ def actors_feature_collection(queryset: QuerySet) -> dict:
     url = _detail_url_template()
     features = []
     rows = queryset.values_list(
-        "name", "slug", "latitude", "map_latitude", "map_longitude", "commune__name", "pole__name", "logo_thumbnail",
+        "name",
+        "slug",
+        "latitude",
+        "map_latitude",
+        "map_longitude",
+        "commune__name",
+        "pole__name",
+        "logo_thumbnail",
         "logo_alt",
     )
     storage = Actor._meta.get_field("logo_thumbnail").storage

@@ -13,10 +13,11 @@ from core.validators import normalize_siret, validate_siret
 from poles.models import Commune, Pole
 
 from .models import Actor, LegalForm, Sector
+from .selfservice_forms import IMAGE_ACCEPT, LogoCleaningMixin
 from .services.csv_format import IMPORT_MAX_BYTES, ImportFileRefused, decode_csv
 
 
-class ActorAdminForm(LocatedAdminForm):
+class ActorAdminForm(LogoCleaningMixin, LocatedAdminForm):
     """An organisation in the admin: its position is placed on the map (or the commune's is used)."""
 
     class Meta:
@@ -39,10 +40,26 @@ class ActorAdminForm(LocatedAdminForm):
             "siret",
             "employees",
             "is_published",
+            "opening_hours",
+            "by_appointment",
+            "logo",
+            "logo_alt",
         ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "logo" in self.fields:
+            self.fields["logo"].widget.attrs["accept"] = IMAGE_ACCEPT
 
     def clean_siret(self):
         return normalize_siret(self.cleaned_data.get("siret", ""))
+
+    def save(self, commit=True):
+        if self.logo_files is not None:
+            self.instance.logo_thumbnail = self.logo_files[1]
+        elif self.cleaned_data.get("logo") is False:  # "clear" ticked
+            self.instance.logo_thumbnail = ""
+        return super().save(commit)
 
 
 class ActorImportForm(forms.Form):

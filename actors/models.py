@@ -184,9 +184,7 @@ class Actor(Located, TimeStamped):
         blank=True,
         help_text=_("What the image shows, for people who cannot see it. Empty: the name is read."),
     )
-    checked_at = models.DateTimeField(
-        _("confirmed up to date on"), null=True, blank=True, editable=False
-    )
+    checked_at = models.DateTimeField(_("confirmed up to date on"), null=True, blank=True, editable=False)
     search_text = models.TextField(editable=False, blank=True, default="")
 
     objects = ActorQuerySet.as_manager()
@@ -220,7 +218,9 @@ class Actor(Located, TimeStamped):
     @property
     def listing_date(self):
         """When the listing was last updated or confirmed up to date ("Fiche mise à jour le …")."""
-        return max(d for d in (self.updated_at, self.checked_at) if d is not None) if self.updated_at else None
+        return (
+            max(d for d in (self.updated_at, self.checked_at) if d is not None) if self.updated_at else None
+        )
 
     @property
     def logo_text(self) -> str:

@@ -38,7 +38,15 @@ from .models import Actor, LegalForm, Sector
 
 ROW_TEMPLATE = "includes/directory_row.html"
 ROW_COLUMNS = (
-    "pk", "name", "slug", "acronym", "legal_form", "commune__name", "pole__name", "logo_thumbnail", "logo_alt"
+    "pk",
+    "name",
+    "slug",
+    "acronym",
+    "legal_form",
+    "commune__name",
+    "pole__name",
+    "logo_thumbnail",
+    "logo_alt",
 )
 #: Matches each process keeps (an LRU bounded by their total number of ids: 8 bytes each, 16 with
 #: distances): about ten unfiltered lists of 10,000 organisations beside hundreds of narrower searches.

@@ -62,7 +62,11 @@ class ListingUpdateForm(LogoCleaningMixin, forms.Form):
         label=_("Latitude"), required=False, min_value=-90, max_value=90, help_text=_("Optional, e.g. 47.65.")
     )
     longitude = forms.FloatField(
-        label=_("Longitude"), required=False, min_value=-180, max_value=180, help_text=_("Optional, e.g. -2.08.")
+        label=_("Longitude"),
+        required=False,
+        min_value=-180,
+        max_value=180,
+        help_text=_("Optional, e.g. -2.08."),
     )
     website = HttpsURLField(label=_("Website"), required=False)
     email = forms.EmailField(label=_("Organisation's email"), required=False)
@@ -119,7 +123,8 @@ class ListingUpdateForm(LogoCleaningMixin, forms.Form):
             ]
             if len(candidates) != 1:
                 self.add_error(
-                    "commune_name", _("No commune of Brittany has this name and postal code: check the spelling.")
+                    "commune_name",
+                    _("No commune of Brittany has this name and postal code: check the spelling."),
                 )
             else:
                 cleaned["commune"] = candidates[0]

@@ -101,12 +101,17 @@ class SelfServiceEmail(OutboxEmail):
         FRESHNESS = "freshness", _("Is your listing up to date?")
 
     actor = models.ForeignKey(
-        "actors.Actor", verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="selfservice_emails"
+        "actors.Actor",
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="selfservice_emails",
     )
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     key = models.CharField(_("key"), max_length=80)
     link = models.ForeignKey(EditLink, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    change = models.ForeignKey(ActorChange, null=True, blank=True, on_delete=models.CASCADE, related_name="emails")
+    change = models.ForeignKey(
+        ActorChange, null=True, blank=True, on_delete=models.CASCADE, related_name="emails"
+    )
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )

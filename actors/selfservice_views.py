@@ -64,7 +64,9 @@ def edit_view(request, token):
         return TemplateResponse(request, FORM_TEMPLATE, context, status=HTTPStatus.BAD_REQUEST)
     page, thumbnail = form.logo_files or (None, None)
     try:
-        selfservice.actor_change_submit(token=token, data=form.cleaned_data, logo=page, logo_thumbnail=thumbnail)
+        selfservice.actor_change_submit(
+            token=token, data=form.cleaned_data, logo=page, logo_thumbnail=thumbnail
+        )
     except selfservice.NothingChanged as error:
         context["nothing_changed"] = str(error)
         return TemplateResponse(request, FORM_TEMPLATE, context, status=HTTPStatus.BAD_REQUEST)
@@ -104,7 +106,7 @@ def review_view(request, token):
 
 @never_cache
 def freshness_view(request, token):
-    """"Oui, elle est à jour": GET asks to confirm, the POST records it."""
+    """ "Oui, elle est à jour": GET asks to confirm, the POST records it."""
     try:
         actor = freshness.freshness_check(token)
     except selfservice.SelfServiceError as error:

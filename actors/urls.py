@@ -8,7 +8,9 @@ urlpatterns = [
     path("acteurs/", views.ActorListView.as_view(), name="list"),
     path("acteurs/proposer/", actor_propose_view, name="propose"),
     path("acteurs/<slug:slug>/", views.ActorDetailView.as_view(), name="detail"),
-    path("acteurs/<slug:slug>/mettre-a-jour/", selfservice_views.link_request_view, name="selfservice_request"),
+    path(
+        "acteurs/<slug:slug>/mettre-a-jour/", selfservice_views.link_request_view, name="selfservice_request"
+    ),
     path("fiche/modifier/<str:token>/", selfservice_views.edit_view, name="selfservice_edit"),
     path("fiche/validation/<str:token>/", selfservice_views.review_view, name="selfservice_review"),
     path("fiche/a-jour/<str:token>/", selfservice_views.freshness_view, name="freshness_confirm"),

@@ -512,3 +512,7 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     LANGUAGE_COOKIE_SECURE = True
+
+# The organisations' history (django-simple-history): readable in the admin, never reverted from it
+# (a change goes through the form and its checks; actors.admin_history).
+SIMPLE_HISTORY_REVERT_DISABLED = True

@@ -10,175 +10,526 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('actors', '0005_proposal_email'),
-        ('poles', '0002_pole_outline_derived_from_communes'),
+        ("actors", "0005_proposal_email"),
+        ("poles", "0002_pole_outline_derived_from_communes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='actor',
-            name='by_appointment',
-            field=models.BooleanField(default=False, verbose_name='by appointment only'),
+            model_name="actor",
+            name="by_appointment",
+            field=models.BooleanField(default=False, verbose_name="by appointment only"),
         ),
         migrations.AddField(
-            model_name='actor',
-            name='checked_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='confirmed up to date on'),
+            model_name="actor",
+            name="checked_at",
+            field=models.DateTimeField(
+                blank=True, editable=False, null=True, verbose_name="confirmed up to date on"
+            ),
         ),
         migrations.AddField(
-            model_name='actor',
-            name='logo',
-            field=models.ImageField(blank=True, max_length=200, upload_to='logos/', verbose_name='logo or photo'),
+            model_name="actor",
+            name="logo",
+            field=models.ImageField(
+                blank=True, max_length=200, upload_to="logos/", verbose_name="logo or photo"
+            ),
         ),
         migrations.AddField(
-            model_name='actor',
-            name='logo_alt',
-            field=models.CharField(blank=True, help_text='What the image shows, for people who cannot see it. Empty: the name is read.', max_length=200, verbose_name='text alternative of the logo'),
+            model_name="actor",
+            name="logo_alt",
+            field=models.CharField(
+                blank=True,
+                help_text="What the image shows, for people who cannot see it. Empty: the name is read.",
+                max_length=200,
+                verbose_name="text alternative of the logo",
+            ),
         ),
         migrations.AddField(
-            model_name='actor',
-            name='logo_thumbnail',
-            field=models.ImageField(blank=True, editable=False, max_length=200, upload_to='logos/', verbose_name='logo thumbnail'),
+            model_name="actor",
+            name="logo_thumbnail",
+            field=models.ImageField(
+                blank=True, editable=False, max_length=200, upload_to="logos/", verbose_name="logo thumbnail"
+            ),
         ),
         migrations.AddField(
-            model_name='actor',
-            name='opening_hours',
-            field=models.TextField(blank=True, help_text='For instance: Monday to Friday, 9 am to 5 pm.', verbose_name='opening hours'),
+            model_name="actor",
+            name="opening_hours",
+            field=models.TextField(
+                blank=True,
+                help_text="For instance: Monday to Friday, 9 am to 5 pm.",
+                verbose_name="opening hours",
+            ),
         ),
         migrations.CreateModel(
-            name='ActorChange',
+            name="ActorChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('values', models.JSONField(default=dict, verbose_name='proposed values')),
-                ('previous', models.JSONField(default=dict, verbose_name='previous values')),
-                ('logo', models.ImageField(blank=True, max_length=200, upload_to='logos/pending/', verbose_name='proposed logo')),
-                ('logo_thumbnail', models.ImageField(blank=True, editable=False, max_length=200, upload_to='logos/pending/')),
-                ('status', models.CharField(choices=[('pending', 'Waiting for review'), ('approved', 'Approved'), ('refused', 'Refused')], default='pending', max_length=10, verbose_name='status')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='submitted on')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='decided on')),
-                ('message', models.TextField(blank=True, verbose_name='message to the organisation')),
-                ('language', models.CharField(default='fr', editable=False, max_length=8, verbose_name='language')),
-                ('actor', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='changes', to='actors.actor', verbose_name='organisation')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='decided by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("values", models.JSONField(default=dict, verbose_name="proposed values")),
+                ("previous", models.JSONField(default=dict, verbose_name="previous values")),
+                (
+                    "logo",
+                    models.ImageField(
+                        blank=True, max_length=200, upload_to="logos/pending/", verbose_name="proposed logo"
+                    ),
+                ),
+                (
+                    "logo_thumbnail",
+                    models.ImageField(blank=True, editable=False, max_length=200, upload_to="logos/pending/"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting for review"),
+                            ("approved", "Approved"),
+                            ("refused", "Refused"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="submitted on")),
+                ("decided_at", models.DateTimeField(blank=True, null=True, verbose_name="decided on")),
+                ("message", models.TextField(blank=True, verbose_name="message to the organisation")),
+                (
+                    "language",
+                    models.CharField(default="fr", editable=False, max_length=8, verbose_name="language"),
+                ),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="changes",
+                        to="actors.actor",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="decided by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'listing update',
-                'verbose_name_plural': 'listing updates',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "listing update",
+                "verbose_name_plural": "listing updates",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='EditLink',
+            name="EditLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('nonce', models.CharField(editable=False, max_length=64, unique=True, verbose_name='nonce')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created')),
-                ('used_at', models.DateTimeField(blank=True, null=True, verbose_name='used on')),
-                ('actor', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='edit_links', to='actors.actor', verbose_name='organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("nonce", models.CharField(editable=False, max_length=64, unique=True, verbose_name="nonce")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="created"),
+                ),
+                ("used_at", models.DateTimeField(blank=True, null=True, verbose_name="used on")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="edit_links",
+                        to="actors.actor",
+                        verbose_name="organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'edit link',
-                'verbose_name_plural': 'edit links',
+                "verbose_name": "edit link",
+                "verbose_name_plural": "edit links",
             },
         ),
         migrations.CreateModel(
-            name='HistoricalActor',
+            name="HistoricalActor",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='updated')),
-                ('latitude', models.FloatField(blank=True, db_index=True, help_text='WGS84, decimal degrees. Place the point on the map rather than typing it.', null=True, validators=[django.core.validators.MinValueValidator(-90), django.core.validators.MaxValueValidator(90)], verbose_name='latitude')),
-                ('longitude', models.FloatField(blank=True, db_index=True, null=True, validators=[django.core.validators.MinValueValidator(-180), django.core.validators.MaxValueValidator(180)], verbose_name='longitude')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('slug', models.SlugField(max_length=220, verbose_name='slug')),
-                ('acronym', models.CharField(blank=True, max_length=50, verbose_name='acronym')),
-                ('legal_form', models.CharField(choices=[('association', 'Association (loi 1901)'), ('scop', "SCOP (workers' cooperative)"), ('scic', 'SCIC (collective-interest cooperative)'), ('cae', 'CAE (business and employment cooperative)'), ('cooperative', 'Other cooperative'), ('mutual', 'Mutual'), ('foundation', 'Foundation'), ('esus', 'ESUS-approved company'), ('commercial_ess', 'ESS commercial company')], max_length=20, verbose_name='legal form')),
-                ('member_since', models.DateField(blank=True, null=True, verbose_name='member since')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('address', models.CharField(blank=True, max_length=255, verbose_name='address')),
-                ('website', models.URLField(blank=True, verbose_name='website')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email')),
-                ('phone', models.CharField(blank=True, max_length=30, verbose_name='phone')),
-                ('siret', models.CharField(blank=True, help_text='14 digits, without spaces.', max_length=14, validators=[core.validators.validate_siret], verbose_name='SIRET')),
-                ('employees', models.CharField(blank=True, choices=[('0', 'No employee'), ('1-9', '1 to 9'), ('10-49', '10 to 49'), ('50-249', '50 to 249'), ('250+', '250 or more')], max_length=10, verbose_name='employees')),
-                ('is_published', models.BooleanField(db_index=True, default=False, help_text='Only published organisations are public.', verbose_name='published')),
-                ('is_fictitious', models.BooleanField(default=False, editable=False, help_text='Created by the demo data.', verbose_name='fictitious (demo data)')),
-                ('review_status', models.CharField(blank=True, choices=[('', 'Not a proposal'), ('pending', 'Waiting for review'), ('approved', 'Approved'), ('rejected', 'Rejected')], default='', max_length=10, verbose_name='proposal review')),
-                ('proposer_name', models.CharField(blank=True, max_length=200, verbose_name='proposed by')),
-                ('proposer_email', models.EmailField(blank=True, max_length=254, verbose_name="proposer's email")),
-                ('opening_hours', models.TextField(blank=True, help_text='For instance: Monday to Friday, 9 am to 5 pm.', verbose_name='opening hours')),
-                ('by_appointment', models.BooleanField(default=False, verbose_name='by appointment only')),
-                ('logo', models.TextField(blank=True, max_length=200, verbose_name='logo or photo')),
-                ('logo_alt', models.CharField(blank=True, help_text='What the image shows, for people who cannot see it. Empty: the name is read.', max_length=200, verbose_name='text alternative of the logo')),
-                ('checked_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='confirmed up to date on')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('commune', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='poles.commune', verbose_name='commune')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('pole', models.ForeignKey(blank=True, db_constraint=False, help_text='The pole this organisation is a member of, if any.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='poles.pole', verbose_name='pole')),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False, verbose_name="created")),
+                ("updated_at", models.DateTimeField(blank=True, editable=False, verbose_name="updated")),
+                (
+                    "latitude",
+                    models.FloatField(
+                        blank=True,
+                        db_index=True,
+                        help_text="WGS84, decimal degrees. Place the point on the map rather than typing it.",
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(-90),
+                            django.core.validators.MaxValueValidator(90),
+                        ],
+                        verbose_name="latitude",
+                    ),
+                ),
+                (
+                    "longitude",
+                    models.FloatField(
+                        blank=True,
+                        db_index=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(-180),
+                            django.core.validators.MaxValueValidator(180),
+                        ],
+                        verbose_name="longitude",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("slug", models.SlugField(max_length=220, verbose_name="slug")),
+                ("acronym", models.CharField(blank=True, max_length=50, verbose_name="acronym")),
+                (
+                    "legal_form",
+                    models.CharField(
+                        choices=[
+                            ("association", "Association (loi 1901)"),
+                            ("scop", "SCOP (workers' cooperative)"),
+                            ("scic", "SCIC (collective-interest cooperative)"),
+                            ("cae", "CAE (business and employment cooperative)"),
+                            ("cooperative", "Other cooperative"),
+                            ("mutual", "Mutual"),
+                            ("foundation", "Foundation"),
+                            ("esus", "ESUS-approved company"),
+                            ("commercial_ess", "ESS commercial company"),
+                        ],
+                        max_length=20,
+                        verbose_name="legal form",
+                    ),
+                ),
+                ("member_since", models.DateField(blank=True, null=True, verbose_name="member since")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("address", models.CharField(blank=True, max_length=255, verbose_name="address")),
+                ("website", models.URLField(blank=True, verbose_name="website")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="email")),
+                ("phone", models.CharField(blank=True, max_length=30, verbose_name="phone")),
+                (
+                    "siret",
+                    models.CharField(
+                        blank=True,
+                        help_text="14 digits, without spaces.",
+                        max_length=14,
+                        validators=[core.validators.validate_siret],
+                        verbose_name="SIRET",
+                    ),
+                ),
+                (
+                    "employees",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("0", "No employee"),
+                            ("1-9", "1 to 9"),
+                            ("10-49", "10 to 49"),
+                            ("50-249", "50 to 249"),
+                            ("250+", "250 or more"),
+                        ],
+                        max_length=10,
+                        verbose_name="employees",
+                    ),
+                ),
+                (
+                    "is_published",
+                    models.BooleanField(
+                        db_index=True,
+                        default=False,
+                        help_text="Only published organisations are public.",
+                        verbose_name="published",
+                    ),
+                ),
+                (
+                    "is_fictitious",
+                    models.BooleanField(
+                        default=False,
+                        editable=False,
+                        help_text="Created by the demo data.",
+                        verbose_name="fictitious (demo data)",
+                    ),
+                ),
+                (
+                    "review_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "Not a proposal"),
+                            ("pending", "Waiting for review"),
+                            ("approved", "Approved"),
+                            ("rejected", "Rejected"),
+                        ],
+                        default="",
+                        max_length=10,
+                        verbose_name="proposal review",
+                    ),
+                ),
+                ("proposer_name", models.CharField(blank=True, max_length=200, verbose_name="proposed by")),
+                (
+                    "proposer_email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="proposer's email"),
+                ),
+                (
+                    "opening_hours",
+                    models.TextField(
+                        blank=True,
+                        help_text="For instance: Monday to Friday, 9 am to 5 pm.",
+                        verbose_name="opening hours",
+                    ),
+                ),
+                ("by_appointment", models.BooleanField(default=False, verbose_name="by appointment only")),
+                ("logo", models.TextField(blank=True, max_length=200, verbose_name="logo or photo")),
+                (
+                    "logo_alt",
+                    models.CharField(
+                        blank=True,
+                        help_text="What the image shows, for people who cannot see it. Empty: the name is read.",
+                        max_length=200,
+                        verbose_name="text alternative of the logo",
+                    ),
+                ),
+                (
+                    "checked_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="confirmed up to date on"
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "commune",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="poles.commune",
+                        verbose_name="commune",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "pole",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="The pole this organisation is a member of, if any.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="poles.pole",
+                        verbose_name="pole",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical organisation',
-                'verbose_name_plural': 'historical organisations',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical organisation",
+                "verbose_name_plural": "historical organisations",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalActor_sectors',
+            name="HistoricalActor_sectors",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('actor', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='actors.actor')),
-                ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='actors.historicalactor')),
-                ('sector', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='actors.sector')),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="actors.actor",
+                    ),
+                ),
+                (
+                    "history",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        to="actors.historicalactor",
+                    ),
+                ),
+                (
+                    "sector",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="actors.sector",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'HistoricalActor_sectors',
+                "verbose_name": "HistoricalActor_sectors",
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='SelfServiceEmail',
+            name="SelfServiceEmail",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('pending', 'To send'), ('sent', 'Sent'), ('missed', 'Missed'), ('skipped', 'Not needed any more'), ('failed', 'Failed')], default='pending', max_length=10, verbose_name='status')),
-                ('due_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='due at')),
-                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='sent at')),
-                ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='attempts')),
-                ('last_error', models.TextField(blank=True, verbose_name='last error')),
-                ('claim_token', models.CharField(blank=True, default='', editable=False, max_length=16, verbose_name='claimed by')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('kind', models.CharField(choices=[('edit_link', 'Private link to update the listing'), ('review_request', 'Listing update, to a reviewer'), ('approved', 'Listing update approved'), ('refused', 'Listing update refused'), ('freshness', 'Is your listing up to date?')], max_length=16, verbose_name='kind')),
-                ('key', models.CharField(max_length=80, verbose_name='key')),
-                ('language', models.CharField(default='fr', max_length=8, verbose_name='language')),
-                ('actor', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='selfservice_emails', to='actors.actor', verbose_name='organisation')),
-                ('change', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='emails', to='actors.actorchange')),
-                ('link', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='actors.editlink')),
-                ('reviewer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "To send"),
+                            ("sent", "Sent"),
+                            ("missed", "Missed"),
+                            ("skipped", "Not needed any more"),
+                            ("failed", "Failed"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "due_at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, verbose_name="due at"
+                    ),
+                ),
+                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="sent at")),
+                ("attempts", models.PositiveSmallIntegerField(default=0, verbose_name="attempts")),
+                ("last_error", models.TextField(blank=True, verbose_name="last error")),
+                (
+                    "claim_token",
+                    models.CharField(
+                        blank=True, default="", editable=False, max_length=16, verbose_name="claimed by"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("edit_link", "Private link to update the listing"),
+                            ("review_request", "Listing update, to a reviewer"),
+                            ("approved", "Listing update approved"),
+                            ("refused", "Listing update refused"),
+                            ("freshness", "Is your listing up to date?"),
+                        ],
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("key", models.CharField(max_length=80, verbose_name="key")),
+                ("language", models.CharField(default="fr", max_length=8, verbose_name="language")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="selfservice_emails",
+                        to="actors.actor",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "change",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="emails",
+                        to="actors.actorchange",
+                    ),
+                ),
+                (
+                    "link",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="actors.editlink",
+                    ),
+                ),
+                (
+                    "reviewer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'listing email',
-                'verbose_name_plural': 'listing emails',
-                'ordering': ['-created_at'],
+                "verbose_name": "listing email",
+                "verbose_name_plural": "listing emails",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.AddIndex(
-            model_name='actorchange',
-            index=models.Index(fields=['status', 'created_at'], name='actors_change_status'),
+            model_name="actorchange",
+            index=models.Index(fields=["status", "created_at"], name="actors_change_status"),
         ),
         migrations.AddConstraint(
-            model_name='selfserviceemail',
-            constraint=models.UniqueConstraint(fields=('actor', 'kind', 'key'), name='actors_one_selfservice_email'),
+            model_name="selfserviceemail",
+            constraint=models.UniqueConstraint(
+                fields=("actor", "kind", "key"), name="actors_one_selfservice_email"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='selfserviceemail',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('sent_at__isnull', False), ('status', 'sent')), models.Q(('status', 'sent'), _negated=True), _connector='OR'), name='actors_selfservice_email_sent_has_date'),
+            model_name="selfserviceemail",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("sent_at__isnull", False), ("status", "sent")),
+                    models.Q(("status", "sent"), _negated=True),
+                    _connector="OR",
+                ),
+                name="actors_selfservice_email_sent_has_date",
+            ),
         ),
     ]

@@ -37,9 +37,15 @@ def freshness_checks_create(*, now: datetime | None = None) -> int:
     """Write the period's "is your listing up to date?" email of every published organisation with an
     email that has none yet (with its edit link); returns how many were written."""
     period = freshness_period(now)
-    already = SelfServiceEmail.objects.filter(actor=OuterRef("pk"), kind=SelfServiceEmail.Kind.FRESHNESS, key=period)
+    already = SelfServiceEmail.objects.filter(
+        actor=OuterRef("pk"), kind=SelfServiceEmail.Kind.FRESHNESS, key=period
+    )
     ids = list(
-        Actor.objects.published().exclude(email="").filter(~Exists(already)).order_by("pk").values_list("pk", flat=True)
+        Actor.objects.published()
+        .exclude(email="")
+        .filter(~Exists(already))
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
     for start in range(0, len(ids), BATCH):
         with transaction.atomic():
@@ -47,7 +53,9 @@ def freshness_checks_create(*, now: datetime | None = None) -> int:
                 [EditLink(actor_id=pk, nonce=secrets.token_urlsafe(32)) for pk in ids[start : start + BATCH]]
             )
             emails_create(
-                SelfServiceEmail(actor_id=link.actor_id, kind=SelfServiceEmail.Kind.FRESHNESS, key=period, link=link)
+                SelfServiceEmail(
+                    actor_id=link.actor_id, kind=SelfServiceEmail.Kind.FRESHNESS, key=period, link=link
+                )
                 for link in links
             )
     return len(ids)
@@ -56,7 +64,9 @@ def freshness_checks_create(*, now: datetime | None = None) -> int:
 def freshness_check(token: str) -> Actor:
     """The organisation a "yes, it is up to date" link names; :class:`SelfServiceError` if forged or expired."""
     try:
-        payload = token_load(token, salt=FRESHNESS_SALT, max_age=timedelta(days=settings.FRESHNESS_CHECK_DAYS))
+        payload = token_load(
+            token, salt=FRESHNESS_SALT, max_age=timedelta(days=settings.FRESHNESS_CHECK_DAYS)
+        )
     except signing.SignatureExpired as exc:
         raise SelfServiceError(_("This link has expired.")) from exc
     except signing.BadSignature as exc:

@@ -43,7 +43,9 @@ def logo_process(upload, *, name: str) -> tuple[ContentFile, ContentFile]:
             kind = probe.format
             width, height = probe.size
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
-        raise ValidationError(_("This file is not an image: send a PNG, JPEG or WebP file."), code="type") from exc
+        raise ValidationError(
+            _("This file is not an image: send a PNG, JPEG or WebP file."), code="type"
+        ) from exc
     if kind not in FORMATS:
         raise ValidationError(_("Send a PNG, JPEG or WebP image."), code="type")
     if width * height > settings.LOGO_MAX_PIXELS:

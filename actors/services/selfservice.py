@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from poles.models import Pole
 
-from ..models import Actor, ActorChange, EditLink, SelfServiceEmail, Sector
+from ..models import Actor, ActorChange, EditLink, Sector, SelfServiceEmail
 from .selfservice_emails import emails_create, reviewers
 from .selfservice_tokens import EDIT_SALT, REVIEW_SALT, token_load
 
@@ -73,9 +73,13 @@ def edit_link_check(*, token: str, for_update: bool = False) -> EditLink:
     try:
         nonce = token_load(token, salt=EDIT_SALT, max_age=max_age)
     except signing.SignatureExpired as exc:
-        raise SelfServiceError(_("This link has expired. Ask for a new one on the organisation's page.")) from exc
+        raise SelfServiceError(
+            _("This link has expired. Ask for a new one on the organisation's page.")
+        ) from exc
     except signing.BadSignature as exc:
-        raise SelfServiceError(_("This link is not valid. Ask for a new one on the organisation's page.")) from exc
+        raise SelfServiceError(
+            _("This link is not valid. Ask for a new one on the organisation's page.")
+        ) from exc
     links = EditLink.objects.select_related("actor", "actor__commune", "actor__pole")
     if for_update:
         links = links.select_for_update(of=("self",))
@@ -131,7 +135,11 @@ def actor_change_submit(*, token: str, data: dict, logo=None, logo_thumbnail=Non
         emails_create(
             [
                 SelfServiceEmail(
-                    actor=actor, kind=Kind.REVIEW_REQUEST, key=f"{change.pk}:{user.pk}", change=change, reviewer=user
+                    actor=actor,
+                    kind=Kind.REVIEW_REQUEST,
+                    key=f"{change.pk}:{user.pk}",
+                    change=change,
+                    reviewer=user,
                 )
                 for user in reviewers(actor.pole)
             ]
@@ -149,7 +157,9 @@ def review_token_check(token: str) -> tuple[ActorChange, object]:
             token, salt=REVIEW_SALT, max_age=timedelta(days=settings.SELFSERVICE_REVIEW_DAYS)
         )
     except signing.SignatureExpired as exc:
-        raise SelfServiceError(_("This link has expired: decide on the change in the administration.")) from exc
+        raise SelfServiceError(
+            _("This link has expired: decide on the change in the administration.")
+        ) from exc
     except signing.BadSignature as exc:
         raise SelfServiceError(_("This link is not valid.")) from exc
     change = ActorChange.objects.select_related("actor", "actor__pole").filter(pk=payload["c"]).first()

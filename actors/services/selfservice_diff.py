@@ -35,7 +35,13 @@ def change_lines(change) -> list[tuple[str, str, str]]:
     for name, new in values.items():
         label = str(Actor._meta.get_field(name).verbose_name)
         old = previous.get(name)
-        lines.append((label[:1].upper() + label[1:], _display(name, old, communes, sectors), _display(name, new, communes, sectors)))
+        lines.append(
+            (
+                label[:1].upper() + label[1:],
+                _display(name, old, communes, sectors),
+                _display(name, new, communes, sectors),
+            )
+        )
     if change.logo:
         lines.append((_("Logo or photo"), _("current image") if change.actor.logo else EMPTY, _("new image")))
     return lines

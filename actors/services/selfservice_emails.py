@@ -53,7 +53,11 @@ def emails_create(rows: Iterable[SelfServiceEmail]) -> list[int]:
     keys = Q()
     for row in rows:
         keys |= Q(actor_id=row.actor_id, kind=row.kind, key=row.key)
-    ids = list(SelfServiceEmail.objects.filter(keys, status=SelfServiceEmail.Status.PENDING).values_list("pk", flat=True))
+    ids = list(
+        SelfServiceEmail.objects.filter(keys, status=SelfServiceEmail.Status.PENDING).values_list(
+            "pk", flat=True
+        )
+    )
     if ids:
         transaction.on_commit(lambda: outbox_publish(TASK, ids), robust=True)
     return ids
@@ -136,7 +140,9 @@ def _freshness_body(record) -> tuple[str, str]:
         "Something has changed? Update it (private link, usable once within %(hours)d hours): %(edit)s\n"
     ) % {
         "page": _url(actor.get_absolute_url()),
-        "yes": _url(reverse("actors:freshness_confirm", kwargs={"token": freshness_token(actor, record.key)})),
+        "yes": _url(
+            reverse("actors:freshness_confirm", kwargs={"token": freshness_token(actor, record.key)})
+        ),
         "edit": _url(reverse("actors:selfservice_edit", kwargs={"token": edit_token(record.link)})),
         "hours": settings.SELFSERVICE_LINK_HOURS,
     }
