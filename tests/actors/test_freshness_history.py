@@ -24,7 +24,11 @@ YES = re.compile(r"http://[^\s]+/fiche/a-jour/[^\s]+/")
 @pytest.fixture
 def actor(places, pole_a):
     return factories.ActorFactory(
-        pole=pole_a, commune=places.redon, name="Épicerie solidaire", email="bonjour@epicerie.example", is_published=True
+        pole=pole_a,
+        commune=places.redon,
+        name="Épicerie solidaire",
+        email="bonjour@epicerie.example",
+        is_published=True,
     )
 
 
@@ -36,8 +40,12 @@ def test_the_check_runs_from_the_beat_schedule():
 
 
 def test_each_organisation_with_an_email_is_asked_once_per_period(actor, places, pole_a, commit):
-    factories.ActorFactory(pole=pole_a, commune=places.redon, name="Sans courriel", email="", is_published=True)
-    factories.ActorFactory(pole=pole_a, commune=places.redon, name="Cachée", email="x@cachee.example", is_published=False)
+    factories.ActorFactory(
+        pole=pole_a, commune=places.redon, name="Sans courriel", email="", is_published=True
+    )
+    factories.ActorFactory(
+        pole=pole_a, commune=places.redon, name="Cachée", email="x@cachee.example", is_published=False
+    )
     with commit():
         assert freshness.freshness_checks_create() == 1
         assert freshness.freshness_checks_create() == 0  # the beat runs again the same period
@@ -73,7 +81,9 @@ def test_a_forged_confirmation_link_changes_nothing(client, actor):
     assert response.status_code == HTTPStatus.GONE
 
 
-def test_stale_listings_are_flagged_on_the_dashboard_never_unpublished(client, actor, coordinator, places, pole_b):
+def test_stale_listings_are_flagged_on_the_dashboard_never_unpublished(
+    client, actor, coordinator, places, pole_b
+):
     old = timezone.now() - timedelta(days=600)
     Actor.objects.filter(pk=actor.pk).update(updated_at=old)
     theirs = factories.ActorFactory(pole=pole_b, commune=places.bains, name="Autre pôle", is_published=True)
@@ -91,7 +101,9 @@ def test_stale_listings_are_flagged_on_the_dashboard_never_unpublished(client, a
 
 
 def test_the_public_page_shows_the_french_date(client, actor):
-    Actor.objects.filter(pk=actor.pk).update(updated_at=timezone.make_aware(timezone.datetime(2026, 3, 4, 12)))
+    Actor.objects.filter(pk=actor.pk).update(
+        updated_at=timezone.make_aware(timezone.datetime(2026, 3, 4, 12))
+    )
     assert "Fiche mise à jour le 4 mars 2026" in client.get(actor.get_absolute_url()).content.decode()
 
 
@@ -116,7 +128,9 @@ def test_admin_edits_and_bulk_actions_are_in_the_history(client, actor, coordina
 def test_adoption_and_proposal_approval_are_in_the_history(client, coordinator, places, pole_a):
     pole_a.epcis.add(places.agglo)
     free = factories.ActorFactory(pole=None, commune=places.redon, name="Libre")
-    publication.actors_attach_to_pole(actors=Actor.objects.filter(pk=free.pk), poles=Pole.objects.filter(pk=pole_a.pk), user=coordinator)
+    publication.actors_attach_to_pole(
+        actors=Actor.objects.filter(pk=free.pk), poles=Pole.objects.filter(pk=pole_a.pk), user=coordinator
+    )
     record = free.history.first()
     assert record.pole_id == pole_a.pk and record.history_user == coordinator
     assert record.history_change_reason == "Attached to the pole"
@@ -126,7 +140,9 @@ def test_another_poles_coordinator_gets_no_history(client, actor, roles, pole_b)
     other = factories.make_coordinator(pole_b, username="coord-b")
     client.force_login(other)
     record = actor.history.first()
-    assert client.get(reverse("admin:actors_actor_history", args=[actor.pk])).status_code == HTTPStatus.NOT_FOUND
+    assert (
+        client.get(reverse("admin:actors_actor_history", args=[actor.pk])).status_code == HTTPStatus.NOT_FOUND
+    )
     url = reverse("admin:actors_actor_simple_history", args=[actor.pk, record.history_id])
     assert client.get(url).status_code == HTTPStatus.NOT_FOUND
 

@@ -95,11 +95,18 @@ def test_the_link_goes_to_the_organisations_own_address_only(client, actor, comm
 
 
 def test_the_answer_is_the_same_without_an_address(client, actor, places, pole_a, commit):
-    silent = factories.ActorFactory(pole=pole_a, commune=places.redon, name="Sans adresse", email="", is_published=True)
+    silent = factories.ActorFactory(
+        pole=pole_a, commune=places.redon, name="Sans adresse", email="", is_published=True
+    )
     answers = []
     for who in (actor, silent):
         response = _request_link(client, who, commit)
-        answers.append(client.get(response["Location"]).content.decode().replace(who.name, "NAME").replace(who.slug, "SLUG"))
+        answers.append(
+            client.get(response["Location"])
+            .content.decode()
+            .replace(who.name, "NAME")
+            .replace(who.slug, "SLUG")
+        )
     assert answers[0] == answers[1]
     assert "un lien privé" in answers[0]
     assert len(mail.outbox) == 1
@@ -244,7 +251,10 @@ def test_the_coordinator_sees_the_change_field_by_field_and_refuses_it(client, a
     assert "mise à jour de fiche en attente" in client.get(reverse("admin:index")).content.decode()
     mail.outbox.clear()
     with commit():
-        client.post(reverse("admin:actors_actorchange_decide", args=[change.pk]), {"decision": "refuse", "message": "Numéro inconnu."})
+        client.post(
+            reverse("admin:actors_actorchange_decide", args=[change.pk]),
+            {"decision": "refuse", "message": "Numéro inconnu."},
+        )
     change.refresh_from_db()
     actor.refresh_from_db()
     assert change.status == ActorChange.Status.REFUSED and actor.phone == "02 99 00 00 00"
@@ -260,8 +270,13 @@ def test_a_coordinator_of_another_pole_cannot_see_or_decide(client, actor, commi
     change = ActorChange.objects.get()
     other = factories.make_coordinator(pole_b, username="coord-b")
     client.force_login(other)
-    assert client.get(reverse("admin:actors_actorchange_change", args=[change.pk])).status_code == HTTPStatus.NOT_FOUND
-    response = client.post(reverse("admin:actors_actorchange_decide", args=[change.pk]), {"decision": "approve"})
+    assert (
+        client.get(reverse("admin:actors_actorchange_change", args=[change.pk])).status_code
+        == HTTPStatus.NOT_FOUND
+    )
+    response = client.post(
+        reverse("admin:actors_actorchange_decide", args=[change.pk]), {"decision": "approve"}
+    )
     assert response.status_code == HTTPStatus.NOT_FOUND
     assert Actor.objects.get(pk=actor.pk).phone == "02 99 00 00 00"
     assert "Ressourcerie" not in client.get(reverse("admin:actors_actorchange_changelist")).content.decode()
