@@ -36,15 +36,7 @@ class ActorChangeAdmin(PoleScopedAdmin):
         "decided_at",
         "message",
     ]
-    readonly_fields = [
-        "actor",
-        "status",
-        "created_at",
-        "differences",
-        "proposed_logo",
-        "decided_by",
-        "decided_at",
-    ]
+    readonly_fields = [name for name in fields if name != "message"]
     change_form_template = "admin/actors/actorchange/change_form.html"
 
     def has_add_permission(self, request):

@@ -12,9 +12,28 @@ from core.text import compact
 from core.validators import normalize_siret, validate_siret
 from poles.models import Commune, Pole
 
+from .logo_forms import IMAGE_ACCEPT, LogoCleaningMixin
 from .models import Actor, LegalForm, Sector
-from .selfservice_forms import IMAGE_ACCEPT, LogoCleaningMixin
 from .services.csv_format import IMPORT_MAX_BYTES, ImportFileRefused, decode_csv
+
+
+def commune_matching(form: forms.Form, cleaned: dict) -> None:
+    """Set ``cleaned["commune"]`` to the one commune of Brittany with the typed postal code and name
+    (accents, case and separators ignored), else add the error to ``commune_name``."""
+    postal, name = cleaned.get("postal_code"), cleaned.get("commune_name")
+    if not (postal and name):
+        return
+    candidates = [
+        commune
+        for commune in Commune.objects.filter(postal_codes__contains=postal)
+        if postal in commune.postal_code_list and compact(commune.name) == compact(name)
+    ]
+    if len(candidates) != 1:
+        form.add_error(
+            "commune_name", _("No commune of Brittany has this name and postal code: check the spelling.")
+        )
+    else:
+        cleaned["commune"] = candidates[0]
 
 
 class ActorAdminForm(LogoCleaningMixin, LocatedAdminForm):
@@ -182,20 +201,7 @@ class ActorProposalForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        postal, name = cleaned.get("postal_code"), cleaned.get("commune_name")
-        if postal and name:
-            candidates = [
-                commune
-                for commune in Commune.objects.filter(postal_codes__contains=postal)
-                if postal in commune.postal_code_list and compact(commune.name) == compact(name)
-            ]
-            if len(candidates) != 1:
-                self.add_error(
-                    "commune_name",
-                    _("No commune of Brittany has this name and postal code: check the spelling."),
-                )
-            else:
-                cleaned["commune"] = candidates[0]
+        commune_matching(self, cleaned)
         return cleaned
 
     @property

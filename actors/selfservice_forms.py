@@ -1,5 +1,5 @@
-"""Forms of an organisation's own listing: the form behind the private edit link, the logo field shared
-with the admin, and the reviewer's decision."""
+"""Forms of an organisation's own listing: the form behind the private edit link and the reviewer's
+decision (the logo field is ``actors.logo_forms``, shared with the admin)."""
 
 from __future__ import annotations
 
@@ -9,39 +9,10 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import HttpsURLField
-from core.text import compact
-from poles.models import Commune
 
+from .forms import commune_matching
+from .logo_forms import LogoCleaningMixin, logo_formfield
 from .models import Actor, Sector
-from .services.logos import logo_process
-
-IMAGE_ACCEPT = "image/png,image/jpeg,image/webp"
-
-
-def logo_formfield(**kwargs) -> forms.FileField:
-    """A plain file field (Pillow's checks are ``logo_process``'s, with French messages)."""
-    field = forms.FileField(
-        label=_("Logo or photo"),
-        required=False,
-        help_text=_("PNG, JPEG or WebP, at most 5 MB."),
-        **kwargs,
-    )
-    field.widget.attrs["accept"] = IMAGE_ACCEPT
-    return field
-
-
-class LogoCleaningMixin:
-    """Turns the uploaded ``logo`` into the processed images (``self.logo_files``: page, thumbnail)."""
-
-    logo_files = None
-
-    def clean_logo(self):
-        upload = self.cleaned_data.get("logo")
-        if not upload or not hasattr(upload, "read") or not hasattr(upload, "content_type"):
-            return upload  # nothing new uploaded (or the admin's current file)
-        name = getattr(self, "logo_name", None) or self.data.get("name") or "logo"
-        self.logo_files = logo_process(upload, name=name)
-        return self.logo_files[0]
 
 
 class ListingUpdateForm(LogoCleaningMixin, forms.Form):
@@ -114,20 +85,7 @@ class ListingUpdateForm(LogoCleaningMixin, forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        postal, name = cleaned.get("postal_code"), cleaned.get("commune_name")
-        if postal and name:
-            candidates = [
-                commune
-                for commune in Commune.objects.filter(postal_codes__contains=postal)
-                if postal in commune.postal_code_list and compact(commune.name) == compact(name)
-            ]
-            if len(candidates) != 1:
-                self.add_error(
-                    "commune_name",
-                    _("No commune of Brittany has this name and postal code: check the spelling."),
-                )
-            else:
-                cleaned["commune"] = candidates[0]
+        commune_matching(self, cleaned)
         if (cleaned.get("latitude") is None) != (cleaned.get("longitude") is None):
             self.add_error("longitude", _("Give both the latitude and the longitude, or neither."))
         return cleaned
