@@ -46,6 +46,9 @@ def demo_logo(name: str) -> SimpleUploadedFile:
 
 
 def demo_listings_load(*, now: datetime) -> dict[str, int]:
+    """Logos, old listings and a pending update, once (one query when they are there)."""
+    if ActorChange.objects.exists():
+        return {}
     created = {}
     published = Actor.objects.published().filter(is_fictitious=True).order_by("pk")
     if not Actor.objects.exclude(logo="").exists():
@@ -56,8 +59,13 @@ def demo_listings_load(*, now: datetime) -> dict[str, int]:
             actor.logo_thumbnail.save(thumbnail.name, thumbnail, save=False)
             actor.logo_alt = f"Logo de {actor.name}"
             actor.opening_hours = "Du lundi au vendredi, de 9 h à 12 h 30 et de 14 h à 17 h 30."
-            actor._change_reason = "Demo data: logo"
-            actor.save()
+        # In bulk, with their history, like the rest of the demo's organisations (no per-row signals).
+        bulk_update_with_history(
+            actors,
+            Actor,
+            ["logo", "logo_thumbnail", "logo_alt", "opening_hours"],
+            default_change_reason="Demo data: logo",
+        )
         created["logos"] = len(actors)
     if not published.filter(updated_at__lt=now - timedelta(days=600)).exists():
         stale = list(published.order_by("-pk")[:STALE])
