@@ -56,6 +56,9 @@ def logo_process(upload, *, name: str) -> tuple[ContentFile, ContentFile]:
         )
     try:
         with Image.open(io.BytesIO(data)) as image:
+            image.draft(
+                "RGB", (PAGE_SIZE[0] * 2, PAGE_SIZE[1] * 2)
+            )  # a JPEG decodes at a fraction of its size
             image.load()
             image = ImageOps.exif_transpose(image)
             image = image.convert("RGBA" if image.mode in ("RGBA", "LA", "P") else "RGB")
