@@ -189,7 +189,9 @@ class Actor(Located, TimeStamped):
 
     objects = ActorQuerySet.as_manager()
     history = HistoricalRecords(
-        excluded_fields=["search_text", "logo_thumbnail"], m2m_fields=[sectors], cascade_delete_history=False
+        excluded_fields=["search_text", "logo_thumbnail", "proposer_name", "proposer_email"],
+        m2m_fields=[sectors],
+        cascade_delete_history=False,
     )
 
     class Meta(Located.Meta):

@@ -232,9 +232,9 @@ def test_a_file_that_is_not_a_png_jpeg_or_webp_is_refused(client, actor, commit,
     assert not ActorChange.objects.exists()
 
 
-@override_settings(LOGO_MAX_PIXELS=100_000)
 def test_an_image_too_large_is_refused(client, actor, commit, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
+    settings.LOGO_MAX_PIXELS = 100_000
     url = _edit_url(commit, client, actor)
     response = client.post(url, {**_form(actor), "logo": _png((1000, 1000))})
     assert response.status_code == HTTPStatus.BAD_REQUEST and "trop grande" in response.content.decode()
