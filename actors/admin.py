@@ -28,7 +28,8 @@ from core.models import AuditEvent
 from poles.admin_scoping import PoleScopedAdmin, allowed_pole_ids
 from poles.models import Commune, Pole, may_edit
 
-from . import admin_proposals
+from . import admin_proposals, admin_selfservice  # noqa: F401 - registers the listing updates' admin
+from .admin_history import ScopedHistoryAdmin
 from .forms import ActorAdminForm, ActorImportForm, ProposalRejectForm
 from .models import Actor, ImportJob, Sector
 
@@ -123,6 +124,21 @@ class DuplicateFilter(admin.SimpleListFilter):
         return queryset
 
 
+class FreshnessFilter(admin.SimpleListFilter):
+    """Listings neither updated nor confirmed for ``FRESHNESS_STALE_DAYS`` (the dashboard links here)."""
+
+    title = _("freshness")
+    parameter_name = "fraicheur"
+
+    def lookups(self, request, model_admin):
+        return [("a-verifier", _("to check (not confirmed for a long time)"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "a-verifier":
+            return queryset.stale()
+        return queryset
+
+
 def duplicate_siret_message(request, other: Actor):
     """The SIRET's organisation in a coordinator's words: named and linked where the user may see it
     (their own poles' in the admin, a published one on the site), else a sentence that names nobody."""
@@ -140,7 +156,7 @@ def duplicate_siret_message(request, other: Actor):
 
 
 @admin.register(Actor)
-class ActorAdmin(PoleScopedAdmin):
+class ActorAdmin(ScopedHistoryAdmin, PoleScopedAdmin):
     """Member organisations, scoped to the user's poles (see the module docstring for suggestions)."""
 
     nouns = Nouns(_("an organisation"), _("the organisation"))
@@ -162,6 +178,7 @@ class ActorAdmin(PoleScopedAdmin):
         "pole",
         "legal_form",
         DuplicateFilter,
+        FreshnessFilter,
         "sectors",
     ]
     list_select_related = ["pole", "commune"]
@@ -183,7 +200,8 @@ class ActorAdmin(PoleScopedAdmin):
     fieldsets = [
         (None, {"fields": ["name", "acronym", "slug", "legal_form", "sectors", "pole", "member_since"]}),
         (_("Location"), {"fields": ["address", "commune", "position", "use_commune_position"]}),
-        (_("Contact"), {"fields": ["website", "email", "phone"]}),
+        (_("Contact"), {"fields": ["website", "email", "phone", "opening_hours", "by_appointment"]}),
+        (_("Logo or photo"), {"fields": ["logo", "logo_alt"]}),
         (_("About"), {"fields": ["description", "siret", "employees", "is_published"]}),
         (
             _("Proposal"),

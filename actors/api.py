@@ -21,7 +21,7 @@ from core.ratelimit import api_rate_limited
 
 from .filters import ActorFilter, actor_filter
 from .map_clusters import map_collection
-from .models import FAMILY_OF_FORM, LegalForm
+from .models import FAMILY_OF_FORM, Actor, LegalForm
 
 COORDINATE_DECIMALS = 5
 #: What the map data depends on: the directory's filters, and the map's zoom.
@@ -47,9 +47,18 @@ def actor_features(queryset: QuerySet) -> list[dict]:
     url = _detail_url_template()
     features = []
     rows = queryset.values_list(
-        "name", "slug", "latitude", "map_latitude", "map_longitude", "commune__name", "pole__name"
+        "name",
+        "slug",
+        "latitude",
+        "map_latitude",
+        "map_longitude",
+        "commune__name",
+        "pole__name",
+        "logo_thumbnail",
+        "logo_alt",
     )
-    for name, slug, own_latitude, latitude, longitude, commune, pole in rows:
+    storage = Actor._meta.get_field("logo_thumbnail").storage
+    for name, slug, own_latitude, latitude, longitude, commune, pole, logo, logo_alt in rows:
         geometry = None
         if latitude is not None and longitude is not None:
             geometry = {
@@ -66,6 +75,9 @@ def actor_features(queryset: QuerySet) -> list[dict]:
                     "commune": commune,
                     "pole": pole,
                     "approximate": own_latitude is None,
+                    # The popup's thumbnail and its text alternative (null without a logo).
+                    "logo": storage.url(logo) if logo else None,
+                    "logo_alt": (logo_alt or name) if logo else None,
                 },
             }
         )

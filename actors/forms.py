@@ -12,11 +12,31 @@ from core.text import compact
 from core.validators import normalize_siret, validate_siret
 from poles.models import Commune, Pole
 
+from .logo_forms import IMAGE_ACCEPT, LogoCleaningMixin
 from .models import Actor, LegalForm, Sector
 from .services.csv_format import IMPORT_MAX_BYTES, ImportFileRefused, decode_csv
 
 
-class ActorAdminForm(LocatedAdminForm):
+def commune_matching(form: forms.Form, cleaned: dict) -> None:
+    """Set ``cleaned["commune"]`` to the one commune of Brittany with the typed postal code and name
+    (accents, case and separators ignored), else add the error to ``commune_name``."""
+    postal, name = cleaned.get("postal_code"), cleaned.get("commune_name")
+    if not (postal and name):
+        return
+    candidates = [
+        commune
+        for commune in Commune.objects.filter(postal_codes__contains=postal)
+        if postal in commune.postal_code_list and compact(commune.name) == compact(name)
+    ]
+    if len(candidates) != 1:
+        form.add_error(
+            "commune_name", _("No commune of Brittany has this name and postal code: check the spelling.")
+        )
+    else:
+        cleaned["commune"] = candidates[0]
+
+
+class ActorAdminForm(LogoCleaningMixin, LocatedAdminForm):
     """An organisation in the admin: its position is placed on the map (or the commune's is used)."""
 
     class Meta:
@@ -39,10 +59,26 @@ class ActorAdminForm(LocatedAdminForm):
             "siret",
             "employees",
             "is_published",
+            "opening_hours",
+            "by_appointment",
+            "logo",
+            "logo_alt",
         ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "logo" in self.fields:
+            self.fields["logo"].widget.attrs["accept"] = IMAGE_ACCEPT
 
     def clean_siret(self):
         return normalize_siret(self.cleaned_data.get("siret", ""))
+
+    def save(self, commit=True):
+        if self.logo_files is not None:
+            self.instance.logo_thumbnail = self.logo_files[1]
+        elif self.cleaned_data.get("logo") is False:  # "clear" ticked
+            self.instance.logo_thumbnail = ""
+        return super().save(commit)
 
 
 class ActorImportForm(forms.Form):
@@ -165,20 +201,7 @@ class ActorProposalForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        postal, name = cleaned.get("postal_code"), cleaned.get("commune_name")
-        if postal and name:
-            candidates = [
-                commune
-                for commune in Commune.objects.filter(postal_codes__contains=postal)
-                if postal in commune.postal_code_list and compact(commune.name) == compact(name)
-            ]
-            if len(candidates) != 1:
-                self.add_error(
-                    "commune_name",
-                    _("No commune of Brittany has this name and postal code: check the spelling."),
-                )
-            else:
-                cleaned["commune"] = candidates[0]
+        commune_matching(self, cleaned)
         return cleaned
 
     @property

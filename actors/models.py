@@ -5,6 +5,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from core.models import Job, Located, OutboxEmail, TimeStamped
 from core.public_cache import PublicDataQuerySet
@@ -103,6 +104,13 @@ class ActorQuerySet(PublicDataQuerySet, PoleScopedQuerySet):
             map_longitude=Coalesce(F("longitude"), F("commune__longitude")),
         )
 
+    def stale(self, now=None):
+        """Listings neither updated nor confirmed for ``FRESHNESS_STALE_DAYS`` (flagged, never unpublished)."""
+        from datetime import timedelta
+
+        cut = (now or timezone.now()) - timedelta(days=settings.FRESHNESS_STALE_DAYS)
+        return self.filter(Q(updated_at__lt=cut), Q(checked_at__isnull=True) | Q(checked_at__lt=cut))
+
     def search(self, query: str):
         """Case- and accent-insensitive search on name, acronym, description and commune (see core.text)."""
         from core.text import search_words
@@ -162,9 +170,29 @@ class Actor(Located, TimeStamped):
     )
     proposer_name = models.CharField(_("proposed by"), max_length=200, blank=True)
     proposer_email = models.EmailField(_("proposer's email"), blank=True)
+    opening_hours = models.TextField(
+        _("opening hours"), blank=True, help_text=_("For instance: Monday to Friday, 9 am to 5 pm.")
+    )
+    by_appointment = models.BooleanField(_("by appointment only"), default=False)
+    logo = models.ImageField(_("logo or photo"), upload_to="logos/", blank=True, max_length=200)
+    logo_thumbnail = models.ImageField(
+        _("logo thumbnail"), upload_to="logos/", blank=True, editable=False, max_length=200
+    )
+    logo_alt = models.CharField(
+        _("text alternative of the logo"),
+        max_length=200,
+        blank=True,
+        help_text=_("What the image shows, for people who cannot see it. Empty: the name is read."),
+    )
+    checked_at = models.DateTimeField(_("confirmed up to date on"), null=True, blank=True, editable=False)
     search_text = models.TextField(editable=False, blank=True, default="")
 
     objects = ActorQuerySet.as_manager()
+    history = HistoricalRecords(
+        excluded_fields=["search_text", "logo_thumbnail", "proposer_name", "proposer_email"],
+        m2m_fields=[sectors],
+        cascade_delete_history=False,
+    )
 
     class Meta(Located.Meta):
         verbose_name = _("organisation")
@@ -188,6 +216,17 @@ class Actor(Located, TimeStamped):
 
     def get_absolute_url(self):
         return reverse("actors:detail", kwargs={"slug": self.slug})
+
+    @property
+    def listing_date(self):
+        """When the listing was last updated or confirmed up to date ("Fiche mise à jour le …")."""
+        return (
+            max(d for d in (self.updated_at, self.checked_at) if d is not None) if self.updated_at else None
+        )
+
+    @property
+    def logo_text(self) -> str:
+        return self.logo_alt or self.name
 
     @property
     def legal_family(self) -> LegalFamily | None:
@@ -300,3 +339,6 @@ class ProposalEmail(OutboxEmail):
 
     def __str__(self):
         return f"{self.get_kind_display()} – {self.actor}"
+
+
+from .selfservice_models import ActorChange, EditLink, SelfServiceEmail  # noqa: E402, F401 - registers them

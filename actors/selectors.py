@@ -36,7 +36,17 @@ from .filters import ActorFilter, distance_km
 from .models import Actor, LegalForm, Sector
 
 ROW_TEMPLATE = "includes/directory_row.html"
-ROW_COLUMNS = ("pk", "name", "slug", "acronym", "legal_form", "commune__name", "pole__name")
+ROW_COLUMNS = (
+    "pk",
+    "name",
+    "slug",
+    "acronym",
+    "legal_form",
+    "commune__name",
+    "pole__name",
+    "logo_thumbnail",
+    "logo_alt",
+)
 #: Matches each process keeps (an LRU bounded by their total number of ids: 8 bytes each, 16 with
 #: distances): about ten unfiltered lists of 10,000 organisations beside hundreds of narrower searches.
 MATCHES_KEPT = 200_000
@@ -54,6 +64,9 @@ class DirectoryRow:
     membership: str
     distance: str
     sectors: tuple[str, ...]
+    #: The thumbnail's URL ("" without a logo) and its text alternative (``includes/directory_row_logo.html``).
+    logo: str = ""
+    logo_alt: str = ""
     #: The row's ``<li>``, rendered once (``jinja2/includes/directory_row.html``).
     html: Markup = Markup()
 
@@ -170,9 +183,10 @@ def _read_rows(ids: list[int], version: str) -> dict[int, DirectoryRow]:
     legal_forms = {value: str(label) for value, label in LegalForm.choices}
     member_of = gettext("member of %(pole)s")
     rows = {}
-    for pk, name, slug, acronym, legal_form, commune, pole in Actor.objects.filter(pk__in=ids).values_list(
-        *ROW_COLUMNS
-    ):
+    storage = Actor._meta.get_field("logo_thumbnail").storage
+    for pk, name, slug, acronym, legal_form, commune, pole, logo, logo_alt in Actor.objects.filter(
+        pk__in=ids
+    ).values_list(*ROW_COLUMNS):
         rows[pk] = DirectoryRow(
             name=name,
             acronym=acronym if acronym != name else "",
@@ -182,6 +196,8 @@ def _read_rows(ids: list[int], version: str) -> dict[int, DirectoryRow]:
             membership=member_of % {"pole": pole} if pole else "",
             distance="",
             sectors=sectors.get(pk, ()),
+            logo=storage.url(logo) if logo else "",
+            logo_alt=logo_alt or name,
         ).rendered()
     return rows
 

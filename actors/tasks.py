@@ -6,7 +6,7 @@ may). Every task is safe to run twice: a job is claimed once (``import_jobs.impo
 
 from celery import shared_task
 
-from actors.services import import_jobs, proposal_emails
+from actors.services import freshness, import_jobs, proposal_emails, selfservice_emails
 
 
 @shared_task(name="actors.run_import_job", ignore_result=True)
@@ -31,3 +31,21 @@ def send_proposal_emails(record_ids: list[int]) -> int:
 def send_due_proposal_emails() -> int:
     """The beat sweep: every due, unsent proposal email (the broker was down when it was written)."""
     return proposal_emails.proposal_emails_send_due()
+
+
+@shared_task(name="actors.send_selfservice_emails", ignore_result=True)
+def send_selfservice_emails(record_ids: list[int]) -> int:
+    """Send these self-service and freshness emails now if they are still due (published on commit)."""
+    return selfservice_emails.selfservice_emails_send(ids=record_ids)
+
+
+@shared_task(name="actors.send_due_selfservice_emails", ignore_result=True)
+def send_due_selfservice_emails() -> int:
+    """The beat sweep: every due, unsent self-service or freshness email."""
+    return selfservice_emails.selfservice_emails_send_due()
+
+
+@shared_task(name="actors.freshness_checks", ignore_result=True)
+def freshness_checks() -> int:
+    """The daily beat run: this period's "Votre fiche est-elle à jour ?" to whoever has not had it."""
+    return freshness.freshness_checks_create()

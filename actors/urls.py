@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api, views
+from . import api, selfservice_views, views
 from .proposals import actor_propose_view
 
 app_name = "actors"
@@ -8,6 +8,12 @@ urlpatterns = [
     path("acteurs/", views.ActorListView.as_view(), name="list"),
     path("acteurs/proposer/", actor_propose_view, name="propose"),
     path("acteurs/<slug:slug>/", views.ActorDetailView.as_view(), name="detail"),
+    path(
+        "acteurs/<slug:slug>/mettre-a-jour/", selfservice_views.link_request_view, name="selfservice_request"
+    ),
+    path("fiche/modifier/<str:token>/", selfservice_views.edit_view, name="selfservice_edit"),
+    path("fiche/validation/<str:token>/", selfservice_views.review_view, name="selfservice_review"),
+    path("fiche/a-jour/<str:token>/", selfservice_views.freshness_view, name="freshness_confirm"),
     path("carte/", views.map_page, name="map"),
     path("integrer/", views.EmbedBuilderView.as_view(), name="embed"),
     path("donnees/", views.OpenDataView.as_view(), name="open_data"),

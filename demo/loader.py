@@ -431,4 +431,8 @@ def demo_load(*, now: datetime | None = None) -> DemoReport:
         for label, number in demo_activity(now=now).items():
             report.count(label, number)
         _load_accounts(report, poles)
+        from demo.listings import demo_listings_load
+
+        for label, number in demo_listings_load(now=now).items():
+            report.count(label, number)
     return report

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "simple_history",
     "core",
     "poles",
     "actors",
@@ -111,6 +112,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Who made a change, for the organisations' history (django-simple-history).
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "ess_portal.urls"
@@ -330,6 +333,9 @@ CELERY_BEAT_SCHEDULE = {
     "requeue-import-jobs": {"task": "actors.requeue_import_jobs", "schedule": 60.0},
     # Report exports likewise; and the membership history catches up with bulk changes every night.
     "requeue-report-jobs": {"task": "reports.requeue_report_jobs", "schedule": 60.0},
+    "send-due-selfservice-emails": {"task": "actors.send_due_selfservice_emails", "schedule": 60.0},
+    # "Votre fiche est-elle à jour ?": once per FRESHNESS_CHECK_DAYS per organisation (keyed by period).
+    "freshness-checks": {"task": "actors.freshness_checks", "schedule": crontab(hour=9, minute=23)},
     "sync-memberships": {"task": "reports.sync_memberships", "schedule": crontab(hour=2, minute=41)},
 }
 
@@ -370,6 +376,18 @@ RATELIMIT_FAIL_OPEN = env.bool("RATELIMIT_FAIL_OPEN", default=True)
 RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
 # Public "Proposer une organisation" form: submissions per client address (django-ratelimit rate).
 PROPOSAL_RATE = env.str("PROPOSAL_RATE", default="5/h")
+# An organisation updating its own listing: requests of the private link per address, the link's life
+# (hours), the coordinators' one-click review links (days).
+SELFSERVICE_RATE = env.str("SELFSERVICE_RATE", default="5/h")
+SELFSERVICE_LINK_HOURS = env.int("SELFSERVICE_LINK_HOURS", default=72)
+SELFSERVICE_REVIEW_DAYS = env.int("SELFSERVICE_REVIEW_DAYS", default=30)
+# Freshness: every organisation is asked once per period whether its listing is up to date; a listing
+# neither updated nor confirmed for FRESHNESS_STALE_DAYS is flagged to its coordinators.
+FRESHNESS_CHECK_DAYS = env.int("FRESHNESS_CHECK_DAYS", default=365)
+FRESHNESS_STALE_DAYS = env.int("FRESHNESS_STALE_DAYS", default=548)
+# Logos and photos of organisations: largest upload (MB) and image (pixels).
+LOGO_MAX_MB = env.int("LOGO_MAX_MB", default=5)
+LOGO_MAX_PIXELS = env.int("LOGO_MAX_PIXELS", default=25_000_000)
 # Public map data and open-data downloads: GET requests per client address.
 API_RATE = env.str("API_RATE", default="300/m")
 if not re.fullmatch(r"\d+/\d*[smhd]?", API_RATE):
@@ -499,3 +517,7 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     LANGUAGE_COOKIE_SECURE = True
+
+# The organisations' history (django-simple-history): readable in the admin, never reverted from it
+# (a change goes through the form and its checks; actors.admin_history).
+SIMPLE_HISTORY_REVERT_DISABLED = True

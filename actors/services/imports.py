@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from core.csv_export import restore
 from core.text import compact, fold
@@ -107,6 +108,8 @@ class ImportReport:
         }
 
 
+#: The history's reason for the rows an import writes.
+REASON = "CSV import"
 IMPORT_CONFLICT = gettext_lazy(
     "An organisation with this SIRET, or with this name in this commune, is already in the directory "
     "and you cannot change it: ask the regional team."
@@ -357,7 +360,7 @@ def actors_import(*, pole: Pole, file, user, dry_run: bool, progress=None) -> Im
     report = actors_import_check(pole=pole, file=file, user=user, progress=progress)
     report.dry_run = dry_run
     if not dry_run and report.ok:
-        actors_import_write(report=report)
+        actors_import_write(report=report, user=user)
     return report
 
 
@@ -419,7 +422,7 @@ class _Changed(Exception):
     """An organisation a row was checked against changed before the write: nothing is written."""
 
 
-def actors_import_write(*, report: ImportReport) -> ImportReport:
+def actors_import_write(*, report: ImportReport, user=None) -> ImportReport:
     """Write the rows of a checked report whose every row is valid, all or nothing.
 
     Runs in a transaction of its own (a savepoint inside the caller's): if an organisation matched by
@@ -430,7 +433,7 @@ def actors_import_write(*, report: ImportReport) -> ImportReport:
         return report
     try:
         with transaction.atomic():
-            _write_rows(report)
+            _write_rows(report, user=user)
     except (IntegrityError, _Changed):
         report.file_errors.append(str(IMPORT_CHANGED))
         return report
@@ -439,7 +442,7 @@ def actors_import_write(*, report: ImportReport) -> ImportReport:
     return report
 
 
-def _write_rows(report: ImportReport) -> None:
+def _write_rows(report: ImportReport, *, user=None) -> None:
     """Bulk writes: a handful of queries per 500 rows (the rows were checked by ``_check_row``)."""
     pole, now = report.pole, timezone.now()
     updates = [row for row in report.rows if row.existing is not None]
@@ -456,7 +459,7 @@ def _write_rows(report: ImportReport) -> None:
     adopted = [row.existing.pk for row in updates if row.action == "adopt"]
     if adopted:
         attached = actors_attach_to_pole(
-            actors=Actor.objects.filter(pk__in=adopted), poles=Pole.objects.filter(pk=pole.pk)
+            actors=Actor.objects.filter(pk__in=adopted), poles=Pole.objects.filter(pk=pole.pk), user=user
         )
         if attached != len(adopted):
             raise _Changed
@@ -480,7 +483,14 @@ def _write_rows(report: ImportReport) -> None:
             actor.updated_at = now
             by_fields.setdefault(fields, []).append(actor)
     for fields, actors in by_fields.items():
-        Actor.objects.bulk_update(actors, [*fields, "updated_at"], batch_size=500)
+        bulk_update_with_history(
+            actors,
+            Actor,
+            [*fields, "updated_at"],
+            batch_size=500,
+            default_user=user,
+            default_change_reason=REASON,
+        )
 
     taken = set(Actor.objects.values_list("slug", flat=True))
     created = []
@@ -491,7 +501,10 @@ def _write_rows(report: ImportReport) -> None:
             )
             actor.search_text = actor.build_search_text(row.values["commune"].name)
             created.append(actor)
-    Actor.objects.bulk_create(created, batch_size=500)
+    # Recorded in the history too (it reads the new ids back where the database does not return them).
+    created = bulk_create_with_history(
+        created, Actor, batch_size=500, default_user=user, default_change_reason=REASON
+    )
     if created and created[0].pk is None:  # a database that does not return the new ids
         ids = dict(Actor.objects.filter(slug__in=[a.slug for a in created]).values_list("slug", "pk"))
         for actor in created:

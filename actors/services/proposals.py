@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
 
 from core.validators import normalize_siret
 from poles.models import Commune, Pole
@@ -78,9 +79,18 @@ def actor_proposals_approve(*, actors: QuerySet[Actor], message: str = "") -> in
     """
     with transaction.atomic():
         pending = list(actors.filter(review_status=Actor.Review.PENDING).select_for_update())
-        count = Actor.objects.filter(
-            pk__in=[actor.pk for actor in pending], review_status=Actor.Review.PENDING
-        ).update(review_status=Actor.Review.APPROVED, is_published=True, updated_at=timezone.now())
+        now = timezone.now()
+        for actor in pending:
+            actor.review_status, actor.is_published, actor.updated_at = Actor.Review.APPROVED, True, now
+        # With their history (who approved, when), which a plain update() would bypass.
+        bulk_update_with_history(
+            pending,
+            Actor,
+            ["review_status", "is_published", "updated_at"],
+            batch_size=500,
+            default_change_reason="Proposal approved",
+        )
+        count = len(pending)
         proposal_emails_create(pending, kind=Kind.APPROVED, message=message)
     return count
 

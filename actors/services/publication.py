@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
+from simple_history.utils import bulk_update_with_history
 
 from poles.models import Commune, Pole
 
@@ -16,16 +17,32 @@ from ..models import Actor
 logger = logging.getLogger(__name__)
 
 
-def actors_set_published(*, actors: QuerySet[Actor], published: bool) -> int:
-    """Publish or unpublish organisations; a pending proposal that gets published counts as approved."""
+def actors_set_published(*, actors: QuerySet[Actor], published: bool, reason: str = "") -> int:
+    """Publish or unpublish organisations; a pending proposal that gets published counts as approved.
+
+    Written in bulk with their history (``bulk_update_with_history``: who — the request's user —, when,
+    what), since a plain ``update()`` would bypass it."""
     with transaction.atomic():
-        count = actors.exclude(is_published=published).update(is_published=published)
+        rows = list(actors.exclude(is_published=published).select_for_update(of=("self",)))
+        now = timezone.now()
+        for actor in rows:
+            actor.is_published = published
+            actor.updated_at = now
+            if published and actor.review_status == Actor.Review.PENDING:
+                actor.review_status = Actor.Review.APPROVED
+        bulk_update_with_history(
+            rows,
+            Actor,
+            ["is_published", "review_status", "updated_at"],
+            batch_size=500,
+            default_change_reason=reason or ("Published" if published else "Unpublished"),
+        )
         if published:
             actors.filter(review_status=Actor.Review.PENDING).update(review_status=Actor.Review.APPROVED)
-    return count
+    return len(rows)
 
 
-def actors_attach_to_pole(*, actors: QuerySet[Actor], poles: QuerySet[Pole]) -> int:
+def actors_attach_to_pole(*, actors: QuerySet[Actor], poles: QuerySet[Pole], user=None) -> int:
     """Make organisations without a pole members of the one of ``poles`` whose territory contains them.
 
     Used by coordinators to adopt the suggestions of the "in my territory but not a member" filter (the
@@ -46,7 +63,19 @@ def actors_attach_to_pole(*, actors: QuerySet[Actor], poles: QuerySet[Pole]) -> 
                 by_pole.setdefault(pole, []).extend(by_commune[commune.pk])
         now = timezone.now()
         for pole, ids in by_pole.items():
-            attached += Actor.objects.filter(pk__in=ids, pole__isnull=True).update(pole=pole, updated_at=now)
+            moved = list(Actor.objects.filter(pk__in=ids, pole__isnull=True))
+            for actor in moved:
+                actor.pole, actor.updated_at = pole, now
+            # With their history ("Rattacher à mon pôle"), which a plain update() would bypass.
+            bulk_update_with_history(
+                moved,
+                Actor,
+                ["pole", "updated_at"],
+                batch_size=500,
+                default_user=user,
+                default_change_reason="Attached to the pole",
+            )
+            attached += len(moved)
     return attached
 
 

@@ -59,7 +59,17 @@
   function pointMarker(feature, latlng, element, embed) {
     var p = feature.properties;
     var approximate = element.getAttribute("data-label-approximate") || "";
-    var html = "<strong>" + link(p.url, p.name, embed) + "</strong>";
+    var html = "";
+    if (p.logo) {
+      var img = document.createElement("img");
+      img.className = "popup-logo";
+      img.src = p.logo;
+      img.alt = p.logo_alt || p.name;
+      img.width = 48;
+      img.height = 48;
+      html += img.outerHTML + "<br>";
+    }
+    html += "<strong>" + link(p.url, p.name, embed) + "</strong>";
     if (p.commune) { html += "<br>" + escapeHtml(p.commune); }
     if (p.pole) { html += "<br>" + escapeHtml(p.pole); }
     if (p.approximate) { html += "<br><em>" + escapeHtml(approximate) + "</em>"; }

@@ -13,7 +13,7 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from actors.models import ProposalEmail
+from actors.models import ActorChange, ProposalEmail
 from events.models import EmailRecord, Registration
 from poles.models import COORDINATOR_GROUP, REGIONAL_GROUP
 from tests import factories
@@ -52,6 +52,9 @@ ROW_FACTORIES = {
     "actors.proposalemail": lambda n: ProposalEmail.objects.create(
         actor=factories.ActorFactory(review_status="pending", proposer_email=f"p{n}@example.org"),
         kind=ProposalEmail.Kind.RECEIVED,
+    ),
+    "actors.actorchange": lambda n: ActorChange.objects.create(
+        actor=factories.ActorFactory(), values={"phone": f"02 99 00 00 {n:02d}"}, previous={"phone": ""}
     ),
     "events.workshop": lambda n: factories.WorkshopFactory(),
     "events.event": lambda n: factories.EventFactory(),

@@ -50,7 +50,7 @@ from django.urls.resolvers import RegexPattern, RoutePattern
 from django.utils import timezone
 
 from accounts.models import AccountEmail, Invitation
-from actors.models import Actor, ImportJob, ProposalEmail, Sector
+from actors.models import Actor, ActorChange, ImportJob, ProposalEmail, Sector, SelfServiceEmail
 from core.models import AuditEvent
 from ess_portal.management.commands.setup_roles import roles_setup
 from events.models import (
@@ -251,11 +251,22 @@ def _pole_side(pole, word, epci, commune):
         xlsx=f"Rapport {word}".encode(),
         csv=f"Rapport;{word}".encode(),
     )
+    # An update sent by the organisation itself, waiting for the pole (and its outbox row).
+    change = ActorChange.objects.create(
+        actor=published,
+        values={"phone": f"02 99 {word}"},
+        previous={"phone": ""},
+        message=f"Mise à jour {word}",
+    )
+    SelfServiceEmail.objects.create(
+        actor=published, kind=SelfServiceEmail.Kind.APPROVED, key=f"k-{word}", change=change
+    )
     return [
         published,
         unpublished,
         proposal,
         proposal_email,
+        change,
         workshop,
         event,
         draft,
@@ -422,6 +433,17 @@ def fillings(route: Route) -> list[tuple[dict[str, str], models.Model | None]] |
     model_admin = route.model_admin
     if not params:
         return [({}, None)]
+    if (
+        params == {"object_id", "history_id"}
+        and model_admin is not None
+        and hasattr(model_admin.model, "history")
+    ):
+        # A recorded version of an object (django-simple-history): every version of every row.
+        return [
+            ({"object_id": quote(row.pk), "history_id": str(version.history_id)}, row)
+            for row in _rows(model_admin.model)
+            for version in row.history.all()
+        ]
     if model_admin is not None:
         (name,) = params if len(params) == 1 else (None,)
         model = None
@@ -470,6 +492,13 @@ def fillings(route: Route) -> list[tuple[dict[str, str], models.Model | None]] |
             for row in _rows(m)
         ]
     return f"parameters {sorted(params)} are unknown to the walker: teach fillings() what they mean"
+
+
+def _with_object_id(values: dict[str, str], object_id: str) -> dict[str, str]:
+    """The route's parameters with the object named by ``object_id`` (a version keeps its number)."""
+    if "object_id" in values and len(values) > 1:
+        return {**values, "object_id": object_id}
+    return dict.fromkeys(values, object_id)
 
 
 def _query_strings(route: Route, row) -> list[tuple[str, dict[str, str]]]:
@@ -735,7 +764,7 @@ def walk_admin(world, user, models_walked=None) -> tuple[Walk, list[str]]:
             for object_id, query in _query_strings(route, row) if not mine else [("", {})]:
                 if object_id and route.parameters:
                     walk.get(
-                        root + reverser.reverse(route.pattern.callback, **dict.fromkeys(values, object_id)),
+                        root + reverser.reverse(route.pattern.callback, **_with_object_id(values, object_id)),
                         query,
                     )
                 elif not (query.get("_to_field") and route.parameters):  # else the row has no such value
