@@ -34,10 +34,14 @@ from .models import Actor, ImportJob, Sector
 
 @admin.register(Sector)
 class SectorAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "order"]
+    list_display = ["french_name", "slug", "order"]
     list_editable = ["order"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ("name",)}
+
+    @admin.display(description=_("name"), ordering="sort_name")
+    def french_name(self, obj):
+        return obj.name
 
 
 def _folded_name():
@@ -144,7 +148,7 @@ class ActorAdmin(PoleScopedAdmin):
 
     form = ActorAdminForm
     list_display = [
-        "name",
+        "french_name",
         "pole",
         "commune",
         "legal_form",
@@ -221,6 +225,11 @@ class ActorAdmin(PoleScopedAdmin):
         if digits.isdigit() and len(digits) >= 9:
             return queryset.filter(siret__startswith=digits), False
         return queryset.search(term), False
+
+    @admin.display(description=_("name"), ordering="sort_name")
+    def french_name(self, obj):
+        """The name, sorted in French order ("Éco-habitat" among the E's) when its column is clicked."""
+        return obj.name
 
     @admin.display(description=_("duplicate?"), boolean=True, ordering="is_duplicate")
     def duplicate_flag(self, obj):

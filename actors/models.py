@@ -8,23 +8,79 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import Located, OutboxEmail, TimeStamped
 from core.public_cache import PublicDataQuerySet
-from core.text import compact
+from core.text import compact, sort_key
 from core.validators import validate_siret
 from poles.models import Pole, PoleScopedQuerySet
 
 
-class Sector(models.Model):
+SORT_NAME_LENGTH = 220
+
+
+def name_sort_key(name: str) -> str:
+    return sort_key(name)[:SORT_NAME_LENGTH]
+
+
+class SortNameQuerySet(models.QuerySet):
+    """Keeps ``sort_name`` (``core.text.sort_key`` of ``name``: French order, identical on every database)
+    true through the bulk writes that bypass ``save()``: ``bulk_create``, ``bulk_update`` and ``update``."""
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for obj in objs:
+            obj.sort_name = name_sort_key(obj.name)
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        fields = list(fields)
+        if "name" in fields:
+            objs = list(objs)
+            for obj in objs:
+                obj.sort_name = name_sort_key(obj.name)
+            fields = [*{*fields, "sort_name"}]
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
+    def update(self, **kwargs):
+        if "name" in kwargs and "sort_name" not in kwargs:  # bulk_update() passes both
+            if not isinstance(kwargs["name"], str):
+                raise TypeError("update(name=...) takes a plain string: sort_name is folded from it")
+            kwargs["sort_name"] = name_sort_key(kwargs["name"])
+        return super().update(**kwargs)
+
+
+class SortedByName(models.Model):
+    """A model listed by its name in French order: "Éco-habitat" among the E's, "Accueil" before "AMAP"."""
+
+    sort_name = models.CharField(
+        _("sort key"), max_length=SORT_NAME_LENGTH, editable=False, blank=True, default=""
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.sort_name = name_sort_key(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "sort_name"}
+        super().save(*args, **kwargs)
+
+
+class SectorQuerySet(SortNameQuerySet, PublicDataQuerySet):
+    pass
+
+
+class Sector(SortedByName):
     name = models.CharField(_("name"), max_length=120, unique=True)
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     description = models.TextField(_("description"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
-    objects = PublicDataQuerySet.as_manager()
+    objects = SectorQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("sector")
         verbose_name_plural = _("sectors")
-        ordering = ["order", "name"]
+        ordering = ["order", "sort_name", "pk"]
 
     def __str__(self):
         return self.name
@@ -81,7 +137,7 @@ class EmployeesRange(models.TextChoices):
     LARGE = "250+", _("250 or more")
 
 
-class ActorQuerySet(PublicDataQuerySet, PoleScopedQuerySet):
+class ActorQuerySet(SortNameQuerySet, PublicDataQuerySet, PoleScopedQuerySet):
     def published(self):
         """Visible to the public. The ``IN (true)`` form, rather than a bare ``WHERE is_published``, lets
         SQLite seek the ``(is_published, name)`` index and read a page already sorted by name
@@ -104,16 +160,21 @@ class ActorQuerySet(PublicDataQuerySet, PoleScopedQuerySet):
         )
 
     def search(self, query: str):
-        """Case- and accent-insensitive search on name, acronym, description and commune (see core.text)."""
-        from core.text import search_words
+        """Case- and accent-insensitive search (``actors.search``): every word must be found in the name,
+        acronym, description, sectors, pole, commune, postal code or legal form. Annotates ``name_rank``
+        (0 when every word is in the name) so that name matches can come first."""
+        from .search import search_condition
 
-        condition = Q()
-        for word in search_words(query):
-            condition &= Q(search_text__contains=word)
-        return self.filter(condition)
+        return search_condition(self, query)
+
+    def in_french_order(self):
+        """By name in French order (``sort_name``), name matches first after a search."""
+        if "name_rank" in self.query.annotations:
+            return self.order_by("name_rank", "sort_name", "pk")
+        return self.order_by("sort_name", "pk")
 
 
-class Actor(Located, TimeStamped):
+class Actor(SortedByName, Located, TimeStamped):
     class Review(models.TextChoices):
         NONE = "", _("Not a proposal")
         PENDING = "pending", _("Waiting for review")
@@ -169,7 +230,7 @@ class Actor(Located, TimeStamped):
     class Meta(Located.Meta):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
-        ordering = ["name"]
+        ordering = ["sort_name", "pk"]
         constraints = [
             *Located.Meta.constraints,
             models.UniqueConstraint(
@@ -177,8 +238,8 @@ class Actor(Located, TimeStamped):
             ),
         ]
         indexes = [
-            # The directory's order (name, then id): a page is read from the index, without sorting.
-            models.Index(fields=["is_published", "name", "id"], name="actors_published_name_id"),
+            # The directory's order (French order of the name, then id): read from the index, unsorted.
+            models.Index(fields=["is_published", "sort_name", "id"], name="actors_published_sort_id"),
             # Covers the freshness check of the public caches (counts and latest change, no table scan).
             models.Index(fields=["is_published", "updated_at"], name="actors_published_updated"),
         ]
@@ -199,7 +260,7 @@ class Actor(Located, TimeStamped):
         return compact(self.name, self.acronym, self.description, commune_name)
 
     def save(self, *args, **kwargs):
-        # search_text is a denormalised copy of searchable text, not a business rule.
+        # search_text and sort_name are denormalised copies of searchable text, not business rules.
         self.search_text = self.build_search_text()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
