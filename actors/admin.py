@@ -167,7 +167,9 @@ class ActorAdmin(PoleScopedAdmin):
     ]
     list_select_related = ["pole", "commune"]
     search_fields = ["name"]
-    search_help_text = _("Name, acronym, description or commune (accents and case ignored), or a SIRET.")
+    search_help_text = _(
+        "Name, acronym, description, sector, pole, commune or postal code (accents and case ignored), or a SIRET."
+    )
     autocomplete_fields = ["commune"]
     filter_horizontal = ["sectors"]
     prepopulated_fields = {"slug": ("name",)}

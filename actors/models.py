@@ -12,7 +12,6 @@ from core.text import compact, sort_key
 from core.validators import validate_siret
 from poles.models import Pole, PoleScopedQuerySet
 
-
 SORT_NAME_LENGTH = 220
 
 
@@ -247,6 +246,14 @@ class Actor(SortedByName, Located, TimeStamped):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        # search_text and sort_name are denormalised copies of searchable text, not business rules.
+        self.search_text = self.build_search_text()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("actors:detail", kwargs={"slug": self.slug})
 
@@ -258,14 +265,6 @@ class Actor(SortedByName, Located, TimeStamped):
         if commune_name is None:
             commune_name = self.commune.name if self.commune_id else ""
         return compact(self.name, self.acronym, self.description, commune_name)
-
-    def save(self, *args, **kwargs):
-        # search_text and sort_name are denormalised copies of searchable text, not business rules.
-        self.search_text = self.build_search_text()
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "search_text"}
-        super().save(*args, **kwargs)
 
 
 class ImportJobQuerySet(PoleScopedQuerySet):

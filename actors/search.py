@@ -28,8 +28,6 @@ from core.public_cache import per_version
 from core.text import compact, search_words
 from poles.models import Commune, Pole
 
-from .models import Actor, LegalForm, Sector
-
 
 @dataclass(frozen=True)
 class RelatedTexts:
@@ -41,19 +39,21 @@ class RelatedTexts:
     legal_forms: tuple[tuple[str, str], ...]
 
 
-def _legal_form_texts() -> tuple[tuple[str, str], ...]:
+def _legal_form_texts(choices) -> tuple[tuple[str, str], ...]:
     texts = []
-    for form in LegalForm:
+    for value, label in choices:
         labels = []
         for code, _name in settings.LANGUAGES:
             with translation.override(code):
-                labels.append(str(form.label))
-        texts.append((form.value, compact(*labels)))
+                labels.append(str(label))
+        texts.append((value, compact(*labels)))
     return tuple(texts)
 
 
-def related_texts() -> RelatedTexts:
-    """Read the index (four small queries: poles, sectors, communes; the legal forms are choices)."""
+def related_texts(model) -> RelatedTexts:
+    """Read the index for ``model`` (``Actor``; this module does not import it, which imports this one):
+    three small queries (poles, sectors, communes); the legal forms are the field's choices."""
+    Sector = model._meta.get_field("sectors").related_model
     return RelatedTexts(
         poles=tuple(
             (pk, compact(name, acronym))
@@ -64,7 +64,7 @@ def related_texts() -> RelatedTexts:
             (pk, compact(name, *postal_codes.split()))
             for pk, name, postal_codes in Commune.objects.values_list("pk", "name", "postal_codes")
         ),
-        legal_forms=_legal_form_texts(),
+        legal_forms=_legal_form_texts(model._meta.get_field("legal_form").choices),
     )
 
 
@@ -72,7 +72,7 @@ def _matching(pairs, word: str) -> list:
     return [key for key, text in pairs if word in text]
 
 
-def word_condition(word: str, texts: RelatedTexts) -> Q:
+def word_condition(word: str, texts: RelatedTexts, model) -> Q:
     """Where a folded word may be found for an organisation to match it."""
     condition = Q(search_text__contains=word)
     if poles := _matching(texts.poles, word):
@@ -82,7 +82,7 @@ def word_condition(word: str, texts: RelatedTexts) -> Q:
     if forms := _matching(texts.legal_forms, word):
         condition |= Q(legal_form__in=forms)
     if sectors := _matching(texts.sectors, word):
-        links = Actor.sectors.through.objects.filter(sector_id__in=sectors).values("actor_id")
+        links = model.sectors.through.objects.filter(sector_id__in=sectors).values("actor_id")
         condition |= Q(pk__in=links)
     return condition
 
@@ -92,11 +92,12 @@ def search_condition(queryset, query: str):
     words = search_words(query)
     if not words:
         return queryset
-    texts = per_version("actors-search-texts", related_texts)
+    model = queryset.model
+    texts = per_version("actors-search-texts", lambda: related_texts(model))
     condition = Q()
     in_name = Q()
     for word in words:
-        condition &= word_condition(word, texts)
+        condition &= word_condition(word, texts, model)
         in_name &= Q(sort_name__contains=word)
     rank = Case(When(in_name, then=Value(0)), default=Value(1), output_field=IntegerField())
     return queryset.filter(condition).annotate(name_rank=rank)
