@@ -28,6 +28,7 @@ from poles.admin_scoping import PoleScopedAdmin, allowed_pole_ids
 from poles.models import Commune, Pole
 
 from . import admin_proposals
+from .admin_reports import OpenErrorReportInline, open_reports_link, with_open_reports
 from .forms import ActorAdminForm, ActorImportForm, ProposalRejectForm
 from .models import Actor, ImportJob, Sector
 
@@ -155,7 +156,9 @@ class ActorAdmin(PoleScopedAdmin):
         "is_published",
         "review_status",
         "duplicate_flag",
+        "error_reports_count",
     ]
+    inlines = [OpenErrorReportInline]
     list_filter = [
         MembershipFilter,
         "is_published",
@@ -217,7 +220,7 @@ class ActorAdmin(PoleScopedAdmin):
         match = request.resolver_match
         if allowed_pole_ids(request) is not None and not (match and match.url_name == "autocomplete"):
             queryset = queryset | territory_suggestions(request.user)
-        return with_duplicate_flag(queryset)
+        return with_open_reports(with_duplicate_flag(queryset))
 
     def get_search_results(self, request, queryset, search_term):
         term = search_term.strip()
@@ -227,6 +230,10 @@ class ActorAdmin(PoleScopedAdmin):
         if digits.isdigit() and len(digits) >= 9:
             return queryset.filter(siret__startswith=digits), False
         return queryset.search(term), False
+
+    @admin.display(description=_("open error reports"), ordering="open_reports")
+    def error_reports_count(self, obj):
+        return open_reports_link(obj)
 
     @admin.display(description=_("name"), ordering="sort_name")
     def french_name(self, obj):

@@ -376,3 +376,107 @@ class ProposalEmail(OutboxEmail):
 
     def __str__(self):
         return f"{self.get_kind_display()} – {self.actor}"
+
+
+class ErrorReportQuerySet(PoleScopedQuerySet):
+    pole_path = "actor__pole"
+
+    def open(self):
+        return self.filter(status=ErrorReport.Status.OPEN)
+
+
+class ErrorReport(TimeStamped):
+    """ "Signaler une erreur": what a visitor says is wrong on an organisation's public page, routed to the
+    organisation's pole (its coordinators are emailed; without a pole, the regional team), closed by them
+    with an optional note. The reporter's email, when given, is personal data
+    (``events.services.personal_data``): only used to tell them it was handled."""
+
+    MESSAGE_MAX_LENGTH = 1000
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    actor = models.ForeignKey(
+        Actor, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="error_reports"
+    )
+    message = models.TextField(_("what is wrong"), max_length=MESSAGE_MAX_LENGTH)
+    email = models.EmailField(_("reporter's email"), blank=True)
+    language = models.CharField(_("language"), max_length=8, default=settings.LANGUAGE_CODE, editable=False)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    note = models.TextField(
+        _("note"),
+        blank=True,
+        max_length=MESSAGE_MAX_LENGTH,
+        help_text=_("Optional: what was done. Sent to the reporter if they left an email."),
+    )
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("closed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = ErrorReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("error report")
+        verbose_name_plural = _("error reports")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "actor"], name="actors_errorreport_status")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="closed", closed_at__isnull=False)
+                | Q(status="open", closed_at__isnull=True),
+                name="actors_error_report_closed_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        return _("Report on “%(name)s” of %(date)s") % {
+            "name": self.actor.name,
+            "date": timezone.localtime(self.created_at).strftime("%d/%m/%Y %H:%M") if self.created_at else "",
+        }
+
+
+class ErrorReportEmailQuerySet(PoleScopedQuerySet):
+    pole_path = "report__actor__pole"
+
+    def due(self, now=None):
+        return self.filter(status=ErrorReportEmail.Status.PENDING, due_at__lte=now or timezone.now())
+
+
+class ErrorReportEmail(OutboxEmail):
+    """One email about an error report (to the pole's coordinators; to the reporter once it is closed),
+    written in the transaction of the change and sent once by ``core.outbox``'s sender. Built from the
+    report when sent: the row holds no address."""
+
+    class Kind(models.TextChoices):
+        NEW = "new", _("New report, to the pole's coordinators")
+        CLOSED = "closed", _("Report handled, to the reporter")
+
+    report = models.ForeignKey(
+        ErrorReport, verbose_name=_("error report"), on_delete=models.CASCADE, related_name="emails"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    language = models.CharField(_("language"), max_length=8, default=settings.LANGUAGE_CODE)
+
+    objects = ErrorReportEmailQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("error report email")
+        verbose_name_plural = _("error report emails")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "kind"], name="actors_one_error_report_email_per_kind"),
+            models.CheckConstraint(
+                condition=Q(status="sent", sent_at__isnull=False) | ~Q(status="sent"),
+                name="actors_error_report_email_sent_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} – {self.report_id}"

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import api, views
+from .error_reports import error_report_view
 from .proposals import actor_propose_view
 
 app_name = "actors"
@@ -8,6 +9,7 @@ urlpatterns = [
     path("acteurs/", views.ActorListView.as_view(), name="list"),
     path("acteurs/proposer/", actor_propose_view, name="propose"),
     path("acteurs/<slug:slug>/", views.ActorDetailView.as_view(), name="detail"),
+    path("acteurs/<slug:slug>/signaler/", error_report_view, name="report_error"),
     path("carte/", views.map_page, name="map"),
     path("integrer/", views.EmbedBuilderView.as_view(), name="embed"),
     path("donnees/", views.OpenDataView.as_view(), name="open_data"),
