@@ -19,109 +19,216 @@ def fill_sort_names(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('actors', '0005_proposal_email'),
-        ('poles', '0002_pole_outline_derived_from_communes'),
+        ("actors", "0005_proposal_email"),
+        ("poles", "0002_pole_outline_derived_from_communes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ErrorReport',
+            name="ErrorReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('message', models.TextField(max_length=1000, verbose_name='what is wrong')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name="reporter's email")),
-                ('language', models.CharField(default='fr', editable=False, max_length=8, verbose_name='language')),
-                ('status', models.CharField(choices=[('open', 'Open'), ('closed', 'Closed')], default='open', max_length=10, verbose_name='status')),
-                ('note', models.TextField(blank=True, help_text='Optional: what was done. Sent to the reporter if they left an email.', max_length=1000, verbose_name='note')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='closed')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("message", models.TextField(max_length=1000, verbose_name="what is wrong")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="reporter's email")),
+                (
+                    "language",
+                    models.CharField(default="fr", editable=False, max_length=8, verbose_name="language"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Open"), ("closed", "Closed")],
+                        default="open",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "note",
+                    models.TextField(
+                        blank=True,
+                        help_text="Optional: what was done. Sent to the reporter if they left an email.",
+                        max_length=1000,
+                        verbose_name="note",
+                    ),
+                ),
+                ("closed_at", models.DateTimeField(blank=True, null=True, verbose_name="closed")),
             ],
             options={
-                'verbose_name': 'error report',
-                'verbose_name_plural': 'error reports',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "error report",
+                "verbose_name_plural": "error reports",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='ErrorReportEmail',
+            name="ErrorReportEmail",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('pending', 'To send'), ('sent', 'Sent'), ('missed', 'Missed'), ('skipped', 'Not needed any more'), ('failed', 'Failed')], default='pending', max_length=10, verbose_name='status')),
-                ('due_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='due at')),
-                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='sent at')),
-                ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='attempts')),
-                ('last_error', models.TextField(blank=True, verbose_name='last error')),
-                ('claim_token', models.CharField(blank=True, default='', editable=False, max_length=16, verbose_name='claimed by')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('kind', models.CharField(choices=[('new', "New report, to the pole's coordinators"), ('closed', 'Report handled, to the reporter')], max_length=10, verbose_name='kind')),
-                ('language', models.CharField(default='fr', max_length=8, verbose_name='language')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "To send"),
+                            ("sent", "Sent"),
+                            ("missed", "Missed"),
+                            ("skipped", "Not needed any more"),
+                            ("failed", "Failed"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "due_at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, verbose_name="due at"
+                    ),
+                ),
+                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="sent at")),
+                ("attempts", models.PositiveSmallIntegerField(default=0, verbose_name="attempts")),
+                ("last_error", models.TextField(blank=True, verbose_name="last error")),
+                (
+                    "claim_token",
+                    models.CharField(
+                        blank=True, default="", editable=False, max_length=16, verbose_name="claimed by"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("new", "New report, to the pole's coordinators"),
+                            ("closed", "Report handled, to the reporter"),
+                        ],
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("language", models.CharField(default="fr", max_length=8, verbose_name="language")),
             ],
             options={
-                'verbose_name': 'error report email',
-                'verbose_name_plural': 'error report emails',
-                'ordering': ['-created_at'],
+                "verbose_name": "error report email",
+                "verbose_name_plural": "error report emails",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.AlterModelOptions(
-            name='actor',
-            options={'ordering': ['sort_name', 'pk'], 'verbose_name': 'organisation', 'verbose_name_plural': 'organisations'},
+            name="actor",
+            options={
+                "ordering": ["sort_name", "pk"],
+                "verbose_name": "organisation",
+                "verbose_name_plural": "organisations",
+            },
         ),
         migrations.AlterModelOptions(
-            name='sector',
-            options={'ordering': ['order', 'sort_name', 'pk'], 'verbose_name': 'sector', 'verbose_name_plural': 'sectors'},
+            name="sector",
+            options={
+                "ordering": ["order", "sort_name", "pk"],
+                "verbose_name": "sector",
+                "verbose_name_plural": "sectors",
+            },
         ),
         migrations.RemoveIndex(
-            model_name='actor',
-            name='actors_published_name_id',
+            model_name="actor",
+            name="actors_published_name_id",
         ),
         migrations.AddField(
-            model_name='actor',
-            name='sort_name',
-            field=models.CharField(blank=True, default='', editable=False, max_length=220, verbose_name='sort key'),
+            model_name="actor",
+            name="sort_name",
+            field=models.CharField(
+                blank=True, default="", editable=False, max_length=220, verbose_name="sort key"
+            ),
         ),
         migrations.AddField(
-            model_name='sector',
-            name='sort_name',
-            field=models.CharField(blank=True, default='', editable=False, max_length=220, verbose_name='sort key'),
+            model_name="sector",
+            name="sort_name",
+            field=models.CharField(
+                blank=True, default="", editable=False, max_length=220, verbose_name="sort key"
+            ),
         ),
         migrations.AddField(
-            model_name='errorreport',
-            name='actor',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='error_reports', to='actors.actor', verbose_name='organisation'),
+            model_name="errorreport",
+            name="actor",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="error_reports",
+                to="actors.actor",
+                verbose_name="organisation",
+            ),
         ),
         migrations.AddField(
-            model_name='errorreport',
-            name='closed_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='closed by'),
+            model_name="errorreport",
+            name="closed_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="closed by",
+            ),
         ),
         migrations.AddField(
-            model_name='errorreportemail',
-            name='report',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='emails', to='actors.errorreport', verbose_name='error report'),
+            model_name="errorreportemail",
+            name="report",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="emails",
+                to="actors.errorreport",
+                verbose_name="error report",
+            ),
         ),
         migrations.AddIndex(
-            model_name='errorreport',
-            index=models.Index(fields=['status', 'actor'], name='actors_errorreport_status'),
+            model_name="errorreport",
+            index=models.Index(fields=["status", "actor"], name="actors_errorreport_status"),
         ),
         migrations.AddConstraint(
-            model_name='errorreport',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('closed_at__isnull', False), ('status', 'closed')), models.Q(('closed_at__isnull', True), ('status', 'open')), _connector='OR'), name='actors_error_report_closed_has_date'),
+            model_name="errorreport",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("closed_at__isnull", False), ("status", "closed")),
+                    models.Q(("closed_at__isnull", True), ("status", "open")),
+                    _connector="OR",
+                ),
+                name="actors_error_report_closed_has_date",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='errorreportemail',
-            constraint=models.UniqueConstraint(fields=('report', 'kind'), name='actors_one_error_report_email_per_kind'),
+            model_name="errorreportemail",
+            constraint=models.UniqueConstraint(
+                fields=("report", "kind"), name="actors_one_error_report_email_per_kind"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='errorreportemail',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('sent_at__isnull', False), ('status', 'sent')), models.Q(('status', 'sent'), _negated=True), _connector='OR'), name='actors_error_report_email_sent_has_date'),
+            model_name="errorreportemail",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("sent_at__isnull", False), ("status", "sent")),
+                    models.Q(("status", "sent"), _negated=True),
+                    _connector="OR",
+                ),
+                name="actors_error_report_email_sent_has_date",
+            ),
         ),
         migrations.RunPython(fill_sort_names, migrations.RunPython.noop),
         migrations.AddIndex(
-            model_name='actor',
-            index=models.Index(fields=['is_published', 'sort_name', 'id'], name='actors_published_sort_id'),
+            model_name="actor",
+            index=models.Index(fields=["is_published", "sort_name", "id"], name="actors_published_sort_id"),
         ),
     ]
