@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import api, views
 from .error_reports import error_report_view
+from .open_data import actors_csv_fr, datapackage_json
 from .proposals import actor_propose_view
 
 app_name = "actors"
@@ -14,5 +15,7 @@ urlpatterns = [
     path("integrer/", views.EmbedBuilderView.as_view(), name="embed"),
     path("donnees/", views.OpenDataView.as_view(), name="open_data"),
     path("donnees/acteurs.csv", api.actors_csv, name="csv"),
+    path("donnees/acteurs-fr.csv", actors_csv_fr, name="csv_fr"),
+    path("donnees/datapackage.json", datapackage_json, name="datapackage"),
     path("api/acteurs.geojson", api.actors_geojson, name="geojson"),
 ]

@@ -13,7 +13,7 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from actors.models import ProposalEmail
+from actors.models import ErrorReport, ErrorReportEmail, ProposalEmail
 from events.models import EmailRecord, Registration
 from poles.models import COORDINATOR_GROUP, REGIONAL_GROUP
 from tests import factories
@@ -52,6 +52,13 @@ ROW_FACTORIES = {
     "actors.proposalemail": lambda n: ProposalEmail.objects.create(
         actor=factories.ActorFactory(review_status="pending", proposer_email=f"p{n}@example.org"),
         kind=ProposalEmail.Kind.RECEIVED,
+    ),
+    "actors.errorreport": lambda n: ErrorReport.objects.create(
+        actor=factories.ActorFactory(), message=f"Erreur {n}", email=f"e{n}@example.org"
+    ),
+    "actors.errorreportemail": lambda n: ErrorReportEmail.objects.create(
+        report=ErrorReport.objects.create(actor=factories.ActorFactory(), message=f"Erreur {n}"),
+        kind=ErrorReportEmail.Kind.NEW,
     ),
     "events.workshop": lambda n: factories.WorkshopFactory(),
     "events.event": lambda n: factories.EventFactory(),

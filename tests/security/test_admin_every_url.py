@@ -50,7 +50,7 @@ from django.urls.resolvers import RegexPattern, RoutePattern
 from django.utils import timezone
 
 from accounts.models import AccountEmail, Invitation
-from actors.models import Actor, ImportJob, ProposalEmail, Sector
+from actors.models import Actor, ErrorReport, ErrorReportEmail, ImportJob, ProposalEmail, Sector
 from core.models import AuditEvent
 from ess_portal.management.commands.setup_roles import roles_setup
 from events.models import EmailRecord, Event, EventMessage, Registration, Workshop
@@ -175,6 +175,10 @@ def _pole_side(pole, word, epci, commune):
     proposal_email = ProposalEmail.objects.create(
         actor=proposal, kind=ProposalEmail.Kind.RECEIVED, message=f"Message à Paul {word}"
     )
+    error_report = ErrorReport.objects.create(
+        actor=published, message=f"Erreur signalée {word}", email=f"lea.{word.lower()}@signale.example"
+    )
+    error_report_email = ErrorReportEmail.objects.create(report=error_report, kind=ErrorReportEmail.Kind.NEW)
     workshop = factories.WorkshopFactory(pole=pole, title=f"Atelier {word}", slug=f"atelier-{word.lower()}")
     workshop.participants.add(published)
     event = factories.EventFactory(pole=pole, title=f"Rencontre {word}", slug=f"rencontre-{word.lower()}")
@@ -233,6 +237,8 @@ def _pole_side(pole, word, epci, commune):
         unpublished,
         proposal,
         proposal_email,
+        error_report,
+        error_report_email,
         workshop,
         event,
         draft,
