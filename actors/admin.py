@@ -28,7 +28,7 @@ from poles.admin_scoping import PoleScopedAdmin, allowed_pole_ids
 from poles.models import Commune, Pole
 
 from . import admin_proposals
-from .admin_reports import OpenErrorReportInline, open_reports_link, with_open_reports
+from .admin_reports import open_reports_link, open_reports_list, with_open_reports
 from .forms import ActorAdminForm, ActorImportForm, ProposalRejectForm
 from .models import Actor, ImportJob, Sector
 
@@ -158,7 +158,6 @@ class ActorAdmin(PoleScopedAdmin):
         "duplicate_flag",
         "error_reports_count",
     ]
-    inlines = [OpenErrorReportInline]
     list_filter = [
         MembershipFilter,
         "is_published",
@@ -176,7 +175,14 @@ class ActorAdmin(PoleScopedAdmin):
     autocomplete_fields = ["commune"]
     filter_horizontal = ["sectors"]
     prepopulated_fields = {"slug": ("name",)}
-    readonly_fields = ["review_status", "proposer_name", "proposer_email", "created_at", "updated_at"]
+    readonly_fields = [
+        "review_status",
+        "proposer_name",
+        "proposer_email",
+        "created_at",
+        "updated_at",
+        "error_reports_open",
+    ]
     actions = [
         "publish",
         "unpublish",
@@ -191,6 +197,7 @@ class ActorAdmin(PoleScopedAdmin):
         (_("Location"), {"fields": ["address", "commune", "position", "use_commune_position"]}),
         (_("Contact"), {"fields": ["website", "email", "phone"]}),
         (_("About"), {"fields": ["description", "siret", "employees", "is_published"]}),
+        (_("Open error reports"), {"fields": ["error_reports_open"]}),
         (
             _("Proposal"),
             {
@@ -230,6 +237,10 @@ class ActorAdmin(PoleScopedAdmin):
         if digits.isdigit() and len(digits) >= 9:
             return queryset.filter(siret__startswith=digits), False
         return queryset.search(term), False
+
+    @admin.display(description=_("reported by visitors"))
+    def error_reports_open(self, obj):
+        return open_reports_list(obj)
 
     @admin.display(description=_("open error reports"), ordering="open_reports")
     def error_reports_count(self, obj):

@@ -3,7 +3,7 @@
 A coordinator sees only the reports on their poles' organisations (``PoleScopedAdmin``, through
 ``actor__pole``; reports on an organisation without a pole are the regional team's). The list shows
 open reports first and filters by organisation (the organisation's admin page links to its open
-reports, and shows them inline); a report is closed from its page, with an optional note sent to the
+reports, and lists them); a report is closed from its page, with an optional note sent to the
 reporter (``error_report_close``). The dashboard counts the open ones (``ess_portal.templatetags``).
 """
 
@@ -15,7 +15,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -153,37 +154,29 @@ def open_reports_link(actor) -> str:
     return format_html('<a href="{}?actor__id__exact={}">{}</a>', url, actor.pk, actor.open_reports)
 
 
-class OpenErrorReportInline(admin.TabularInline):
-    """The organisation's open reports, read-only, on its admin page."""
-
-    model = ErrorReport
-    verbose_name = _("open error report")
-    verbose_name_plural = _("open error reports")
-    fields = ["created_at", "message", "report_link"]
-    readonly_fields = ["created_at", "message", "report_link"]
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).filter(status=ErrorReport.Status.OPEN)
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    @admin.display(description=_("report"))
-    def report_link(self, obj):
-        return format_html(
-            '<a href="{}">{}</a>',
-            reverse("admin:actors_errorreport_change", args=[obj.pk]),
-            gettext("Close…"),
-        )
+def open_reports_list(actor) -> str:
+    """The organisation's open reports, each linked to its page (where it is closed), for its admin page:
+    a read-only field rather than an inline, so that the organisation's form posts as before."""
+    if actor is None or actor.pk is None:
+        return "–"
+    reports = list(actor.error_reports.open().order_by("-created_at", "-pk"))
+    if not reports:
+        return gettext("No open report.")
+    return format_html(
+        "<ul>{}</ul>",
+        format_html_join(
+            "",
+            '<li><a href="{}">{}</a> : {}</li>',
+            (
+                (
+                    reverse("admin:actors_errorreport_change", args=[report.pk]),
+                    timezone.localtime(report.created_at).strftime("%d/%m/%Y"),
+                    Truncator(report.message).chars(120),
+                )
+                for report in reports
+            ),
+        ),
+    )
 
 
 @admin.register(ErrorReportEmail)
