@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, OuterRef, Value
-from django.db.models.functions import StrIndex, Substr
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -26,10 +24,18 @@ from core.audit import audit_record
 from core.csv_export import csv_response
 from core.models import AuditEvent
 from poles.admin_scoping import PoleScopedAdmin, allowed_pole_ids
-from poles.models import Commune, Pole, may_edit
+from poles.models import Pole, may_edit
 
 from . import admin_proposals, admin_selfservice  # noqa: F401 - registers the listing updates' admin
+from .admin_filters import (
+    DuplicateFilter,
+    FreshnessFilter,
+    MembershipFilter,
+    territory_suggestions,
+    with_duplicate_flag,
+)
 from .admin_history import ScopedHistoryAdmin
+from .admin_reports import open_reports_link, open_reports_list, with_open_reports
 from .forms import ActorAdminForm, ActorImportForm, ProposalRejectForm
 from .models import Actor, ImportJob, Sector
 
@@ -37,106 +43,14 @@ from .models import Actor, ImportJob, Sector
 @admin.register(Sector)
 class SectorAdmin(TitledAdmin, admin.ModelAdmin):
     nouns = Nouns(_("a sector"), _("the sector"))
-    list_display = ["name", "slug", "order"]
+    list_display = ["french_name", "slug", "order"]
     list_editable = ["order"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ("name",)}
 
-
-def _folded_name():
-    """The folded name (no case, accents or separators): the first word of ``search_text``, which is
-    ``core.text.compact(name, acronym, description, commune)`` and so never lacks a space."""
-    return Substr("search_text", 1, StrIndex("search_text", Value(" ")) - 1)
-
-
-def with_duplicate_flag(queryset):
-    """Annotate ``is_duplicate``: another organisation has the same SIRET, or the same folded name in the
-    same commune ("Épicerie du Port" and "EPICERIE-DU-PORT")."""
-    others = Actor.objects.exclude(pk=OuterRef("pk"))
-    same_siret = others.filter(siret=OuterRef("siret")).exclude(siret="")
-    same_name = others.filter(commune=OuterRef("commune")).annotate(name_key=_folded_name())
-    same_name = same_name.filter(name_key=OuterRef("name_key"))
-    return queryset.annotate(name_key=_folded_name()).annotate(
-        is_duplicate=Exists(same_siret) | Exists(same_name)
-    )
-
-
-def territory_suggestions(user):
-    """Organisations without a pole in the territory of the user's poles."""
-    return Actor.objects.filter(
-        pole__isnull=True, commune__in=Commune.objects.in_territory_of(Pole.objects.for_user(user))
-    )
-
-
-class MembershipFilter(admin.SimpleListFilter):
-    """Members of my poles (default for coordinators) or, in my territory, organisations without a pole."""
-
-    title = _("membership")
-    parameter_name = "adhesion"
-
-    def __init__(self, request, params, model, model_admin):
-        self.coordinator = allowed_pole_ids(request) is not None
-        super().__init__(request, params, model, model_admin)
-
-    def lookups(self, request, model_admin):
-        return [
-            ("members", _("members of my poles")),
-            ("suggestions", _("in my territory but not a member")),
-        ]
-
-    def queryset(self, request, queryset):
-        value = self.value()
-        if value == "suggestions":
-            return queryset.filter(pk__in=territory_suggestions(request.user).values("pk"))
-        if value == "members" or allowed_pole_ids(request) is not None:
-            return queryset.filter(pk__in=Actor.objects.for_user(request.user).values("pk"))
-        return queryset
-
-    def choices(self, changelist):
-        coordinator = self.coordinator
-        for lookup, title in self.lookup_choices:
-            selected = self.value() == lookup or (
-                coordinator and lookup == "members" and self.value() is None
-            )
-            yield {
-                "selected": selected,
-                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
-                "display": title,
-            }
-        if not coordinator:
-            yield {
-                "selected": self.value() is None,
-                "query_string": changelist.get_query_string(remove=[self.parameter_name]),
-                "display": _("All"),
-            }
-
-
-class DuplicateFilter(admin.SimpleListFilter):
-    title = _("possible duplicates")
-    parameter_name = "doublon"
-
-    def lookups(self, request, model_admin):
-        return [("yes", _("Yes")), ("no", _("No"))]
-
-    def queryset(self, request, queryset):
-        if self.value() in ("yes", "no"):
-            return queryset.filter(is_duplicate=self.value() == "yes")
-        return queryset
-
-
-class FreshnessFilter(admin.SimpleListFilter):
-    """Listings neither updated nor confirmed for ``FRESHNESS_STALE_DAYS`` (the dashboard links here)."""
-
-    title = _("freshness")
-    parameter_name = "fraicheur"
-
-    def lookups(self, request, model_admin):
-        return [("a-verifier", _("to check (not confirmed for a long time)"))]
-
-    def queryset(self, request, queryset):
-        if self.value() == "a-verifier":
-            return queryset.stale()
-        return queryset
+    @admin.display(description=_("name"), ordering="sort_name")
+    def french_name(self, obj):
+        return obj.name
 
 
 def duplicate_siret_message(request, other: Actor):
@@ -163,13 +77,14 @@ class ActorAdmin(ScopedHistoryAdmin, PoleScopedAdmin):
 
     form = ActorAdminForm
     list_display = [
-        "name",
+        "french_name",
         "pole",
         "commune",
         "legal_form",
         "is_published",
         "review_status",
         "duplicate_flag",
+        "error_reports_count",
     ]
     list_filter = [
         MembershipFilter,
@@ -183,11 +98,20 @@ class ActorAdmin(ScopedHistoryAdmin, PoleScopedAdmin):
     ]
     list_select_related = ["pole", "commune"]
     search_fields = ["name"]
-    search_help_text = _("Name, acronym, description or commune (accents and case ignored), or a SIRET.")
+    search_help_text = _(
+        "Name, acronym, description, sector, pole, commune or postal code (accents and case ignored), or a SIRET."
+    )
     autocomplete_fields = ["commune"]
     filter_horizontal = ["sectors"]
     prepopulated_fields = {"slug": ("name",)}
-    readonly_fields = ["review_status", "proposer_name", "proposer_email", "created_at", "updated_at"]
+    readonly_fields = [
+        "review_status",
+        "proposer_name",
+        "proposer_email",
+        "created_at",
+        "updated_at",
+        "error_reports_open",
+    ]
     actions = [
         "publish",
         "unpublish",
@@ -203,6 +127,7 @@ class ActorAdmin(ScopedHistoryAdmin, PoleScopedAdmin):
         (_("Contact"), {"fields": ["website", "email", "phone", "opening_hours", "by_appointment"]}),
         (_("Logo or photo"), {"fields": ["logo", "logo_alt"]}),
         (_("About"), {"fields": ["description", "siret", "employees", "is_published"]}),
+        (_("Open error reports"), {"fields": ["error_reports_open"]}),
         (
             _("Proposal"),
             {
@@ -232,7 +157,7 @@ class ActorAdmin(ScopedHistoryAdmin, PoleScopedAdmin):
         match = request.resolver_match
         if allowed_pole_ids(request) is not None and not (match and match.url_name == "autocomplete"):
             queryset = queryset | territory_suggestions(request.user)
-        return with_duplicate_flag(queryset)
+        return with_open_reports(with_duplicate_flag(queryset))
 
     def get_search_results(self, request, queryset, search_term):
         term = search_term.strip()
@@ -242,6 +167,19 @@ class ActorAdmin(ScopedHistoryAdmin, PoleScopedAdmin):
         if digits.isdigit() and len(digits) >= 9:
             return queryset.filter(siret__startswith=digits), False
         return queryset.search(term), False
+
+    @admin.display(description=_("reported by visitors"))
+    def error_reports_open(self, obj):
+        return open_reports_list(obj)
+
+    @admin.display(description=_("open error reports"), ordering="open_reports")
+    def error_reports_count(self, obj):
+        return open_reports_link(obj)
+
+    @admin.display(description=_("name"), ordering="sort_name")
+    def french_name(self, obj):
+        """The name, sorted in French order ("Éco-habitat" among the E's) when its column is clicked."""
+        return obj.name
 
     @admin.display(description=_("duplicate?"), boolean=True, ordering="is_duplicate")
     def duplicate_flag(self, obj):

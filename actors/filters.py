@@ -20,7 +20,7 @@ from core.geojson import BBoxField
 from core.public_cache import per_version
 from core.public_widgets import FastSelect, FastTextInput
 from core.queries import canonical_query
-from core.text import search_words
+from core.text import search_words, sort_key
 from poles.models import Commune, Pole
 
 from .models import Actor, LegalFamily, Sector, forms_of_family
@@ -116,9 +116,12 @@ class ActorFilterForm(forms.Form):
 
 
 def _model_choices() -> dict[str, list[tuple[str, str]]]:
-    """Options of the pole and sector selects, as their model choice fields would list them."""
+    """Options of the pole and sector selects, in French order ("Éco-construction" among the E's)."""
     return {
-        name: [(str(obj.slug), str(obj)) for obj in ActorFilter.base_filters[name].queryset.all()]
+        name: sorted(
+            ((str(obj.slug), str(obj)) for obj in ActorFilter.base_filters[name].queryset.all()),
+            key=lambda choice: (sort_key(choice[1]), choice[0]),
+        )
         for name in ("pole", "sector")
     }
 
@@ -131,7 +134,7 @@ class ActorFilter(django_filters.FilterSet):
         method="filter_search",
         max_length=200,
         widget=FastTextInput(attrs={"type": "search", "autocomplete": "off"}),
-        help_text=_("Name, acronym, description or commune."),
+        help_text=_("Name, description, sector, pole, commune or postal code."),
     )
     pole = django_filters.ModelChoiceFilter(
         label=_("Pole"),
@@ -236,7 +239,7 @@ class ActorFilter(django_filters.FilterSet):
         sort = data.get("sort") or (SortChoices.DISTANCE if near else SortChoices.NAME)
         if sort == SortChoices.DISTANCE and near is not None and near.has_position:
             return order_by_distance(queryset, near)
-        return queryset.order_by("name", "pk")
+        return queryset.in_french_order()
 
     def meaning(self) -> str:
         """The valid filters and sort as one string, the same for every URL that lists the same
@@ -273,7 +276,7 @@ def order_by_distance(queryset: QuerySet, origin: Commune) -> QuerySet:
     return (
         queryset.with_map_position()
         .annotate(distance_sq=ExpressionWrapper(d_lat * d_lat + d_lon * d_lon, output_field=FloatField()))
-        .order_by(F("distance_sq").asc(nulls_last=True), "name", "pk")
+        .order_by(F("distance_sq").asc(nulls_last=True), "sort_name", "pk")
     )
 
 

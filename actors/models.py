@@ -9,23 +9,78 @@ from simple_history.models import HistoricalRecords
 
 from core.models import Job, Located, OutboxEmail, TimeStamped
 from core.public_cache import PublicDataQuerySet
-from core.text import compact
+from core.text import compact, sort_key
 from core.validators import validate_siret
 from poles.models import Pole, PoleScopedQuerySet
 
+SORT_NAME_LENGTH = 220
 
-class Sector(models.Model):
+
+def name_sort_key(name: str) -> str:
+    return sort_key(name)[:SORT_NAME_LENGTH]
+
+
+class SortNameQuerySet(models.QuerySet):
+    """Keeps ``sort_name`` (``core.text.sort_key`` of ``name``: French order, identical on every database)
+    true through the bulk writes that bypass ``save()``: ``bulk_create``, ``bulk_update`` and ``update``."""
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for obj in objs:
+            obj.sort_name = name_sort_key(obj.name)
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        fields = list(fields)
+        if "name" in fields:
+            objs = list(objs)
+            for obj in objs:
+                obj.sort_name = name_sort_key(obj.name)
+            fields = [*{*fields, "sort_name"}]
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
+    def update(self, **kwargs):
+        if "name" in kwargs and "sort_name" not in kwargs:  # bulk_update() passes both
+            if not isinstance(kwargs["name"], str):
+                raise TypeError("update(name=...) takes a plain string: sort_name is folded from it")
+            kwargs["sort_name"] = name_sort_key(kwargs["name"])
+        return super().update(**kwargs)
+
+
+class SortedByName(models.Model):
+    """A model listed by its name in French order: "Éco-habitat" among the E's, "Accueil" before "AMAP"."""
+
+    sort_name = models.CharField(
+        _("sort key"), max_length=SORT_NAME_LENGTH, editable=False, blank=True, default=""
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.sort_name = name_sort_key(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "sort_name"}
+        super().save(*args, **kwargs)
+
+
+class SectorQuerySet(SortNameQuerySet, PublicDataQuerySet):
+    pass
+
+
+class Sector(SortedByName):
     name = models.CharField(_("name"), max_length=120, unique=True)
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     description = models.TextField(_("description"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
-    objects = PublicDataQuerySet.as_manager()
+    objects = SectorQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("sector")
         verbose_name_plural = _("sectors")
-        ordering = ["order", "name"]
+        ordering = ["order", "sort_name", "pk"]
 
     def __str__(self):
         return self.name
@@ -82,7 +137,7 @@ class EmployeesRange(models.TextChoices):
     LARGE = "250+", _("250 or more")
 
 
-class ActorQuerySet(PublicDataQuerySet, PoleScopedQuerySet):
+class ActorQuerySet(SortNameQuerySet, PublicDataQuerySet, PoleScopedQuerySet):
     def published(self):
         """Visible to the public. The ``IN (true)`` form, rather than a bare ``WHERE is_published``, lets
         SQLite seek the ``(is_published, name)`` index and read a page already sorted by name
@@ -112,16 +167,21 @@ class ActorQuerySet(PublicDataQuerySet, PoleScopedQuerySet):
         return self.filter(Q(updated_at__lt=cut), Q(checked_at__isnull=True) | Q(checked_at__lt=cut))
 
     def search(self, query: str):
-        """Case- and accent-insensitive search on name, acronym, description and commune (see core.text)."""
-        from core.text import search_words
+        """Case- and accent-insensitive search (``actors.search``): every word must be found in the name,
+        acronym, description, sectors, pole, commune, postal code or legal form. Annotates ``name_rank``
+        (0 when every word is in the name) so that name matches can come first."""
+        from .search import search_condition
 
-        condition = Q()
-        for word in search_words(query):
-            condition &= Q(search_text__contains=word)
-        return self.filter(condition)
+        return search_condition(self, query)
+
+    def in_french_order(self):
+        """By name in French order (``sort_name``), name matches first after a search."""
+        if "name_rank" in self.query.annotations:
+            return self.order_by("name_rank", "sort_name", "pk")
+        return self.order_by("sort_name", "pk")
 
 
-class Actor(Located, TimeStamped):
+class Actor(SortedByName, Located, TimeStamped):
     class Review(models.TextChoices):
         NONE = "", _("Not a proposal")
         PENDING = "pending", _("Waiting for review")
@@ -197,7 +257,7 @@ class Actor(Located, TimeStamped):
     class Meta(Located.Meta):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
-        ordering = ["name"]
+        ordering = ["sort_name", "pk"]
         constraints = [
             *Located.Meta.constraints,
             models.UniqueConstraint(
@@ -205,14 +265,22 @@ class Actor(Located, TimeStamped):
             ),
         ]
         indexes = [
-            # The directory's order (name, then id): a page is read from the index, without sorting.
-            models.Index(fields=["is_published", "name", "id"], name="actors_published_name_id"),
+            # The directory's order (French order of the name, then id): read from the index, unsorted.
+            models.Index(fields=["is_published", "sort_name", "id"], name="actors_published_sort_id"),
             # Covers the freshness check of the public caches (counts and latest change, no table scan).
             models.Index(fields=["is_published", "updated_at"], name="actors_published_updated"),
         ]
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        # search_text and sort_name are denormalised copies of searchable text, not business rules.
+        self.search_text = self.build_search_text()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("actors:detail", kwargs={"slug": self.slug})
@@ -236,14 +304,6 @@ class Actor(Located, TimeStamped):
         if commune_name is None:
             commune_name = self.commune.name if self.commune_id else ""
         return compact(self.name, self.acronym, self.description, commune_name)
-
-    def save(self, *args, **kwargs):
-        # search_text is a denormalised copy of searchable text, not a business rule.
-        self.search_text = self.build_search_text()
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "search_text"}
-        super().save(*args, **kwargs)
 
 
 class ImportJobQuerySet(PoleScopedQuerySet):
@@ -339,6 +399,110 @@ class ProposalEmail(OutboxEmail):
 
     def __str__(self):
         return f"{self.get_kind_display()} – {self.actor}"
+
+
+class ErrorReportQuerySet(PoleScopedQuerySet):
+    pole_path = "actor__pole"
+
+    def open(self):
+        return self.filter(status=ErrorReport.Status.OPEN)
+
+
+class ErrorReport(TimeStamped):
+    """ "Signaler une erreur": what a visitor says is wrong on an organisation's public page, routed to the
+    organisation's pole (its coordinators are emailed; without a pole, the regional team), closed by them
+    with an optional note. The reporter's email, when given, is personal data
+    (``events.services.personal_data``): only used to tell them it was handled."""
+
+    MESSAGE_MAX_LENGTH = 1000
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    actor = models.ForeignKey(
+        Actor, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="error_reports"
+    )
+    message = models.TextField(_("what is wrong"), max_length=MESSAGE_MAX_LENGTH)
+    email = models.EmailField(_("reporter's email"), blank=True)
+    language = models.CharField(_("language"), max_length=8, default=settings.LANGUAGE_CODE, editable=False)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    note = models.TextField(
+        _("note"),
+        blank=True,
+        max_length=MESSAGE_MAX_LENGTH,
+        help_text=_("Optional: what was done. Sent to the reporter if they left an email."),
+    )
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("closed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = ErrorReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("error report")
+        verbose_name_plural = _("error reports")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "actor"], name="actors_errorreport_status")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="closed", closed_at__isnull=False)
+                | Q(status="open", closed_at__isnull=True),
+                name="actors_error_report_closed_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        return _("Report on “%(name)s” of %(date)s") % {
+            "name": self.actor.name,
+            "date": timezone.localtime(self.created_at).strftime("%d/%m/%Y %H:%M") if self.created_at else "",
+        }
+
+
+class ErrorReportEmailQuerySet(PoleScopedQuerySet):
+    pole_path = "report__actor__pole"
+
+    def due(self, now=None):
+        return self.filter(status=ErrorReportEmail.Status.PENDING, due_at__lte=now or timezone.now())
+
+
+class ErrorReportEmail(OutboxEmail):
+    """One email about an error report (to the pole's coordinators; to the reporter once it is closed),
+    written in the transaction of the change and sent once by ``core.outbox``'s sender. Built from the
+    report when sent: the row holds no address."""
+
+    class Kind(models.TextChoices):
+        NEW = "new", _("New report, to the pole's coordinators")
+        CLOSED = "closed", _("Report handled, to the reporter")
+
+    report = models.ForeignKey(
+        ErrorReport, verbose_name=_("error report"), on_delete=models.CASCADE, related_name="emails"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    language = models.CharField(_("language"), max_length=8, default=settings.LANGUAGE_CODE)
+
+    objects = ErrorReportEmailQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("error report email")
+        verbose_name_plural = _("error report emails")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "kind"], name="actors_one_error_report_email_per_kind"),
+            models.CheckConstraint(
+                condition=Q(status="sent", sent_at__isnull=False) | ~Q(status="sent"),
+                name="actors_error_report_email_sent_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} – {self.report_id}"
 
 
 from .selfservice_models import ActorChange, EditLink, SelfServiceEmail  # noqa: E402, F401 - registers them

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from poles.models import Pole
 
-from .models import Sector
+from .models import ErrorReport, Sector
 
 
 class EmbedForm(forms.Form):
@@ -45,3 +45,32 @@ class EmbedForm(forms.Form):
         if self.cleaned_data.get("sector"):
             query["sector"] = self.cleaned_data["sector"].slug
         return query
+
+
+class ErrorReportForm(forms.Form):
+    """ "Signaler une erreur" on an organisation's page. ``fax`` is a honeypot, as on the proposal form."""
+
+    message = forms.CharField(
+        label=_("What is wrong?"),
+        max_length=ErrorReport.MESSAGE_MAX_LENGTH,
+        help_text=_("For example a wrong address, a closed organisation, an outdated phone number."),
+        widget=forms.Textarea(attrs={"rows": 5, "maxlength": ErrorReport.MESSAGE_MAX_LENGTH}),
+        error_messages={"required": _("Say what is wrong on this page.")},
+    )
+    email = forms.EmailField(
+        label=_("Your email (optional)"),
+        required=False,
+        help_text=_("Only used to tell you once your report is handled."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    fax = forms.CharField(label=_("Leave this field empty"), required=False)
+
+    def clean_message(self):
+        message = self.cleaned_data["message"].strip()
+        if not message:
+            raise forms.ValidationError(self.fields["message"].error_messages["required"], code="required")
+        return message
+
+    @property
+    def is_spam(self) -> bool:
+        return bool(self.data.get("fax"))

@@ -22,6 +22,7 @@ from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.template import engines
 from django.urls import reverse
@@ -233,7 +234,7 @@ def directory_rows(page: list[tuple[int, float | None]], *, version: str) -> lis
     return result
 
 
-#: Published organisations listed on a pole's page.
+#: Published organisations listed per page of a pole's page.
 POLE_MEMBERS_SHOWN = 30
 
 
@@ -249,6 +250,11 @@ def pole_member_counts_by_commune(pole) -> dict[int, int]:
 
 
 def pole_members(pole) -> dict:
-    """A pole page's section: its first published organisations, by name."""
-    members = Actor.objects.published().in_pole(pole).select_related("commune").order_by("name")
-    return {"members": members[:POLE_MEMBERS_SHOWN]}
+    """A pole page's section: its published organisations in French order, paged (``?page=``): the
+    template asks the paginator for the page it shows, so every member is reachable."""
+    members = Actor.objects.published().in_pole(pole).select_related("commune").in_french_order()
+    return {
+        "members_paginator": Paginator(
+            members.only("pk", "name", "slug", "commune__name"), POLE_MEMBERS_SHOWN
+        )
+    }

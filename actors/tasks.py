@@ -6,7 +6,7 @@ may). Every task is safe to run twice: a job is claimed once (``import_jobs.impo
 
 from celery import shared_task
 
-from actors.services import freshness, import_jobs, proposal_emails, selfservice_emails
+from actors.services import error_reports, freshness, import_jobs, proposal_emails, selfservice_emails
 
 
 @shared_task(name="actors.run_import_job", ignore_result=True)
@@ -49,3 +49,15 @@ def send_due_selfservice_emails() -> int:
 def freshness_checks() -> int:
     """The daily beat run: this period's "Votre fiche est-elle à jour ?" to whoever has not had it."""
     return freshness.freshness_checks_create()
+
+
+@shared_task(name="actors.send_error_report_emails", ignore_result=True)
+def send_error_report_emails(record_ids: list[int]) -> int:
+    """Send these error report emails now if they are still due (published on commit by the service)."""
+    return error_reports.error_report_emails_send(ids=record_ids)
+
+
+@shared_task(name="actors.send_due_error_report_emails", ignore_result=True)
+def send_due_error_report_emails() -> int:
+    """The beat sweep: every due, unsent error report email (the broker was down when it was written)."""
+    return error_reports.error_report_emails_send_due()

@@ -52,27 +52,39 @@ def restore(cell: str) -> str:
     return cell
 
 
+def _with_decimal_comma(value):
+    """A number as French spreadsheets read it ("-4,48"); written after neutralising, never quoted."""
+    if isinstance(value, float | Decimal):
+        return str(value).replace(".", ",")
+    return value
+
+
 class _SafeWriter:
     """``csv.writer`` whose rows are neutralised cell by cell (see the module's docstring)."""
 
-    def __init__(self, file, **fmtparams):
+    def __init__(self, file, *, decimal_comma: bool = False, **fmtparams):
         self._writer = csv.writer(file, **fmtparams)
+        self._decimal_comma = decimal_comma
 
     @property
     def dialect(self):
         return self._writer.dialect
 
     def writerow(self, row):
-        return self._writer.writerow([neutralise(value) for value in row])
+        cells = [neutralise(value) for value in row]
+        if self._decimal_comma:
+            cells = [_with_decimal_comma(cell) for cell in cells]
+        return self._writer.writerow(cells)
 
     def writerows(self, rows):
         for row in rows:
             self.writerow(row)
 
 
-def writer(file, **fmtparams) -> _SafeWriter:
-    """A ``csv.writer`` on ``file`` (same arguments) that never writes a cell a spreadsheet would run."""
-    return _SafeWriter(file, **fmtparams)
+def writer(file, *, decimal_comma: bool = False, **fmtparams) -> _SafeWriter:
+    """A ``csv.writer`` on ``file`` (same arguments) that never writes a cell a spreadsheet would run;
+    ``decimal_comma`` writes decimal numbers with a comma, for French spreadsheets."""
+    return _SafeWriter(file, decimal_comma=decimal_comma, **fmtparams)
 
 
 def csv_response(filename: str, header: Iterable[str], rows: Iterable[Iterable]) -> HttpResponse:

@@ -3,7 +3,8 @@
 Search must be case- and accent-insensitive identically on SQLite and PostgreSQL, without database
 extensions: searchable rows keep a precomputed ``search_text`` (lower-case ASCII letters and digits,
 no separators) and a query matches when each of its words is contained in it. "Éco-construction",
-"eco construction" and "ecoconstruction" therefore find the same rows.
+"eco construction" and "ecoconstruction" therefore find the same rows. Names are sorted by a
+``sort_key`` column of the same letters, so that French order is also identical on both databases.
 """
 
 import re
@@ -27,3 +28,10 @@ def search_words(query: str) -> list[str]:
 def compact(*values: str) -> str:
     """Folded text with every separator removed, joined by a space between values."""
     return " ".join("".join(search_words(v)) for v in values if v)
+
+
+def sort_key(value: str) -> str:
+    """The French order of a name, the same on every database: folded, letters and digits only, so that
+    "Éco-habitat" sorts among the E's and "Accueil" before "AMAP". Only ``[a-z0-9]`` is kept: byte order
+    (SQLite, PostgreSQL's "C" collation) and the linguistic collations (glibc, ICU) agree on it."""
+    return "".join(search_words(value))

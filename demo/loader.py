@@ -423,6 +423,9 @@ def demo_load(*, now: datetime | None = None) -> DemoReport:
         _load_partners(report, poles)
         actor_ids = _load_actors(report, poles, plans)
         _load_proposals(report, poles, plans)
+        from .error_reports import demo_error_reports
+
+        report.count("error reports", demo_error_reports())
         workshops = _load_workshops(report, poles, plans, actor_ids)
         _load_events(report, poles, workshops, communes, now)
         # Last year's activity, for the activity reports (/admin/rapports/).

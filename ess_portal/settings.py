@@ -328,6 +328,7 @@ CELERY_BEAT_SCHEDULE = {
     "send-due-emails": {"task": "events.send_due_emails", "schedule": 120.0},
     "send-due-account-emails": {"task": "accounts.send_due_emails", "schedule": 60.0},
     "send-due-proposal-emails": {"task": "actors.send_due_proposal_emails", "schedule": 60.0},
+    "send-due-error-report-emails": {"task": "actors.send_due_error_report_emails", "schedule": 60.0},
     "purge-personal-data": {"task": "events.purge_personal_data", "schedule": crontab(hour=3, minute=17)},
     # CSV imports left waiting (broker down at upload) or abandoned by a dead worker go to the worker again.
     "requeue-import-jobs": {"task": "actors.requeue_import_jobs", "schedule": 60.0},
@@ -388,6 +389,8 @@ FRESHNESS_STALE_DAYS = env.int("FRESHNESS_STALE_DAYS", default=548)
 # Logos and photos of organisations: largest upload (MB) and image (pixels).
 LOGO_MAX_MB = env.int("LOGO_MAX_MB", default=5)
 LOGO_MAX_PIXELS = env.int("LOGO_MAX_PIXELS", default=25_000_000)
+# "Signaler une erreur" reports allowed per client address (django-ratelimit rate).
+ERROR_REPORT_RATE = env.str("ERROR_REPORT_RATE", default="5/h")
 # Public map data and open-data downloads: GET requests per client address.
 API_RATE = env.str("API_RATE", default="300/m")
 if not re.fullmatch(r"\d+/\d*[smhd]?", API_RATE):

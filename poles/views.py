@@ -8,6 +8,7 @@ from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, ListView
 
 from core.public_cache import cache_public_page
+from core.text import sort_key
 
 from .coverage import pole_coverage
 from .models import Commune, Pole
@@ -22,10 +23,11 @@ class PoleListView(ListView):
     context_object_name = "poles"
 
     def get_queryset(self):
-        return public_poles().order_by("status", "name")
+        """By status, then in French order ("Écopôle" among the E's): a few dozen poles, sorted here."""
+        return sorted(public_poles(), key=lambda pole: (pole.status, sort_key(pole.name), pole.pk))
 
 
-@method_decorator(cache_public_page, name="dispatch")
+@method_decorator(cache_public_page(params={"page"}), name="dispatch")
 class PoleDetailView(DetailView):
     """One pole: presentation, missions, governance, partners, contact, territory map, members, events."""
 

@@ -38,7 +38,7 @@ def actors_export_rows(actors: QuerySet[Actor]) -> Iterable[list]:
         "member_since",
         "is_published",
     )
-    rows = actors.order_by("name", "pk").values_list(*columns).iterator(chunk_size=EXPORT_CHUNK)
+    rows = actors.order_by("sort_name", "pk").values_list(*columns).iterator(chunk_size=EXPORT_CHUNK)
     links = Actor.sectors.through.objects.order_by("sector__order", "sector__name")
     while chunk := list(islice(rows, EXPORT_CHUNK)):
         sectors: dict[int, list[str]] = {}

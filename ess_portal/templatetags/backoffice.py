@@ -8,7 +8,7 @@ from django import template
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from actors.models import Actor
+from actors.models import Actor, ErrorReport
 from events.models import Event, Registration
 from poles.models import Pole
 
@@ -21,12 +21,13 @@ UPCOMING_EVENTS_SHOWN = 8
 class Dashboard:
     poles: list
     proposals_waiting: int
+    error_reports_open: int
     upcoming_events: list
     registrations_pending: int
 
 
 def dashboard_for(user) -> Dashboard:
-    """Member counts per pole, proposals waiting, the next events with seats taken, pending registrations."""
+    """Member counts per pole, proposals waiting, open error reports, the next events with seats taken, pending registrations."""
     now = timezone.now()
     poles = list(
         Pole.objects.for_user(user)
@@ -37,6 +38,7 @@ def dashboard_for(user) -> Dashboard:
         .order_by("name")
     )
     proposals = Actor.objects.for_user(user).filter(review_status=Actor.Review.PENDING).count()
+    error_reports = ErrorReport.objects.for_user(user).open().count()
     events = list(
         Event.objects.for_user(user)
         .upcoming(now)
@@ -52,7 +54,11 @@ def dashboard_for(user) -> Dashboard:
         .count()
     )
     return Dashboard(
-        poles=poles, proposals_waiting=proposals, upcoming_events=events, registrations_pending=pending
+        poles=poles,
+        proposals_waiting=proposals,
+        error_reports_open=error_reports,
+        upcoming_events=events,
+        registrations_pending=pending,
     )
 
 

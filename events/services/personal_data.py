@@ -18,9 +18,8 @@ of the next (its admin history, found through it).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from collections.abc import Iterable
+from datetime import datetime, timedelta
 
 from axes.helpers import get_cool_off
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
@@ -32,56 +31,19 @@ from django.db import models, transaction
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils import timezone, translation
-from django.utils.functional import Promise
 from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from actors.models import Actor, ProposalEmail
 from core.models import AuditEvent
 
 from ..models import EmailRecord, Registration
+from .places import Place, _after_months, _retention_cutoff, _row, _value
+from .places_directory import ERROR_REPORTS, PROPOSALS
 from .questions import answers_erase, answers_export
 from .registrations import registration_cancel
 
 #: What replaces a person's address in the text of an admin history entry.
 REDACTED = "[…]"
-
-
-@dataclass(frozen=True)
-class Place:
-    """One kind of row holding a person's data (see the module's docstring)."""
-
-    key: str
-    label: Promise
-    holds: Promise
-    basis: Promise
-    kept: Callable[[], str]
-    find: Callable[[str], Iterable[QuerySet]]
-    export: Callable[[models.Model], dict]
-    erase: Callable[[QuerySet, datetime, str | None], int]
-    expired: Callable[[datetime], Iterable[QuerySet]]
-
-
-def _retention_cutoff(now: datetime) -> datetime:
-    return now - timedelta(days=settings.REGISTRATION_RETENTION_DAYS)
-
-
-def _after_months(text) -> Callable[[], str]:
-    """A ``kept`` text counting ``REGISTRATION_RETENTION_DAYS`` in months (``ngettext_lazy`` on "months")."""
-    return lambda: text % {"months": round(settings.REGISTRATION_RETENTION_DAYS / 30.4)}
-
-
-def _value(value):
-    return value.isoformat() if isinstance(value, date | datetime) else value
-
-
-def _row(row: models.Model, *, exclude: Iterable[str] = ()) -> dict:
-    """Every column of ``row`` but its keys (a column added later is exported too)."""
-    return {
-        field.name: _value(field.value_from_object(row))
-        for field in row._meta.concrete_fields
-        if not (field.primary_key or field.is_relation or field.name in exclude)
-    }
 
 
 # --------------------------------------------------------------------------------------------------
@@ -302,55 +264,6 @@ ADMIN_HISTORY = Place(
 
 
 # --------------------------------------------------------------------------------------------------
-# Proposals of organisations (the organisation itself is public data and stays)
-
-
-def _export_proposal(actor: Actor) -> dict:
-    return {
-        "organisation": actor.name,
-        "proposed_at": actor.created_at.isoformat(),
-        "review_status": actor.review_status,
-        "proposer_name": actor.proposer_name,
-        "proposer_email": actor.proposer_email,
-    }
-
-
-def _erase_proposals(rows: QuerySet[Actor], now: datetime, email: str | None) -> int:
-    """The proposer's name and address; the proposal emails hold neither (they are built when sent,
-    and one not sent yet is then skipped) but the reviewer's message to the proposer goes too."""
-    ProposalEmail.objects.filter(actor__in=rows).exclude(message="").update(message="")
-    return rows.update(proposer_name="", proposer_email="")
-
-
-PROPOSALS = Place(
-    key="proposals",
-    label=_("Organisation proposals"),
-    holds=_(
-        "Your name and email address when you propose an organisation for the directory, so that the "
-        "pole can ask you about it and tell you its decision."
-    ),
-    basis=_("Your consent, given by sending the proposal form (article 6.1.a of the GDPR)."),
-    kept=_after_months(
-        ngettext_lazy(
-            "Your name and address are removed %(months)d month after the proposal; the organisation "
-            "stays in the directory if it was accepted.",
-            "Your name and address are removed %(months)d months after the proposal; the organisation "
-            "stays in the directory if it was accepted.",
-            "months",
-        )
-    ),
-    find=lambda email: [Actor.objects.filter(proposer_email__iexact=email.strip()).order_by("created_at")],
-    export=_export_proposal,
-    erase=_erase_proposals,
-    expired=lambda now: [
-        Actor.objects.filter(created_at__lt=_retention_cutoff(now)).exclude(
-            proposer_name="", proposer_email=""
-        )
-    ],
-)
-
-
-# --------------------------------------------------------------------------------------------------
 # Back-office login records (django-axes): the user name typed, the client's address and browser
 
 
@@ -453,7 +366,15 @@ AUDIT_LOG = Place(
 
 
 #: Every place a person's data is kept, in the order the privacy page lists them and erasure runs.
-PLACES: tuple[Place, ...] = (REGISTRATIONS, OUTBOX, ADMIN_HISTORY, PROPOSALS, LOGIN_RECORDS, AUDIT_LOG)
+PLACES: tuple[Place, ...] = (
+    REGISTRATIONS,
+    OUTBOX,
+    ADMIN_HISTORY,
+    PROPOSALS,
+    ERROR_REPORTS,
+    LOGIN_RECORDS,
+    AUDIT_LOG,
+)
 
 
 # --------------------------------------------------------------------------------------------------

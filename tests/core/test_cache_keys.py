@@ -27,7 +27,7 @@ def test_a_search_holding_an_ampersand_and_an_equals_sign_is_not_a_search_with_o
     pole = factories.PoleFactory(slug="pole-des-ecolieux")
     factories.ActorFactory(name="Écolieu du Pays", pole=pole)
     factories.ActorFactory(name="Écolieu d’ailleurs")
-    crafted = {"q": f"eco&pole={pole.pk}"}  # ?q=eco%26pole%3D<pk>: one parameter, matching nothing
+    crafted = {"q": f"eco&pole={pole.slug}"}  # ?q=eco%26pole%3D<slug>: one parameter, matching nothing
 
     assert names(session_client.get("/acteurs/", crafted)) == []
     real = session_client.get("/acteurs/", {"q": "eco", "pole": pole.slug})

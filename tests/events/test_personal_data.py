@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from markupsafe import escape
 
-from actors.models import Actor
+from actors.models import Actor, ErrorReport
 from core.models import AuditEvent
 from events.models import EmailRecord, Event, Registration
 from events.services import personal_data
@@ -122,7 +122,15 @@ def test_an_anonymised_registration_page_is_gone(client):
 NAME = "Zoé Kerhervé"
 EMAIL = "zoe.kerherve@example.org"
 #: The places a person's data is kept (events.services.personal_data.PLACES), as the export names them.
-PLACE_KEYS = ["registrations", "outbox", "admin_history", "proposals", "login_records", "audit_log"]
+PLACE_KEYS = [
+    "registrations",
+    "outbox",
+    "admin_history",
+    "proposals",
+    "error_reports",
+    "login_records",
+    "audit_log",
+]
 
 
 def rows_mentioning(*needles: str) -> list[str]:
@@ -147,7 +155,8 @@ def rows_mentioning(*needles: str) -> list[str]:
 @pytest.fixture
 def person_everywhere(client, committed, settings):
     """Zoé registers for an event (and confirms), a coordinator edits her registration in the admin,
-    she proposes an organisation, and someone tries her address as a back-office user name."""
+    she proposes an organisation, reports an error on another's page, and someone tries her address as
+    a back-office user name."""
     settings.AXES_ENABLED = True
     settings.AXES_ENABLE_ACCESS_FAILURE_LOG = True
     settings.RATELIMIT_ENABLE = False
@@ -171,6 +180,12 @@ def person_everywhere(client, committed, settings):
             "proposer_email": EMAIL,
         },
     )
+    reported = factories.ActorFactory(name="Le Café des Possibles", commune=commune)
+    committed(
+        client.post,
+        reverse("actors:report_error", kwargs={"slug": reported.slug}),
+        {"message": f"Le téléphone a changé. {NAME}", "email": EMAIL},
+    )
     client.post("/admin/login/", {"username": EMAIL, "password": "pas le bon"})
     AccessLog.objects.create(
         username=EMAIL, ip_address="192.0.2.8", user_agent="Firefox", path_info="/admin/"
@@ -190,6 +205,8 @@ def person_everywhere(client, committed, settings):
         "django_admin_log.object_repr",
         "actors_actor.proposer_name",
         "actors_actor.proposer_email",
+        "actors_errorreport.message",
+        "actors_errorreport.email",
         "axes_accessattempt.username",
         "axes_accessfailurelog.username",
         "axes_accesslog.username",
@@ -210,6 +227,7 @@ def test_the_export_holds_every_place_the_person_is_kept(person_everywhere):
     assert {row["kind"] for row in data["outbox"]} >= {"confirmation_request", "confirmed"}
     assert NAME in data["admin_history"][0]["object"]
     assert data["proposals"][0]["proposer_name"] == NAME
+    assert data["error_reports"][0]["organisation"] == "Le Café des Possibles"
     assert {row["username"] for row in data["login_records"]} == {EMAIL}
 
 
@@ -219,7 +237,8 @@ def test_erasure_leaves_the_name_and_address_nowhere(person_everywhere, committe
     assert rows_mentioning(NAME, EMAIL) == []
     registration = Registration.objects.get()
     assert registration.anonymised_at is not None and registration.status == Registration.Status.CANCELLED
-    assert Actor.objects.get().name == "La Fabrique Solidaire"  # the organisation stays
+    assert Actor.objects.filter(name="La Fabrique Solidaire").exists()  # the organisation stays
+    assert ErrorReport.objects.get().email == ""  # the report stays, without its author
     assert LogEntry.objects.count() == 1  # the history keeps who changed a registration, and when
 
 
@@ -228,6 +247,7 @@ def test_the_retention_purge_leaves_the_name_and_address_nowhere(person_everywhe
     long_ago = timezone.now() - timedelta(days=400)
     Event.objects.update(starts_at=long_ago, ends_at=long_ago + timedelta(hours=2))
     Actor.objects.update(created_at=long_ago)
+    ErrorReport.objects.update(created_at=long_ago)
     for model in (AccessAttempt, AccessFailureLog, AccessLog):
         model.objects.update(attempt_time=long_ago)
     AuditEvent.objects.update(at=long_ago)

@@ -108,3 +108,12 @@ def wait_for(predicate, timeout: float = 30.0, interval: float = 0.2):
             return value
         time.sleep(interval)
     pytest.fail(f"condition not met within {timeout} s")
+
+
+@pytest.fixture
+def smtp_sink():
+    """A real SMTP server on a free local port, as (sink, port), for the duration of a test."""
+    from tests.integration.smtp_sink import smtp_sink as running_sink
+
+    with running_sink() as sink_and_port:
+        yield sink_and_port

@@ -13,7 +13,7 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from actors.models import ActorChange, ProposalEmail
+from actors.models import ActorChange, ErrorReport, ErrorReportEmail, ProposalEmail
 from events.models import EmailRecord, Registration
 from poles.models import COORDINATOR_GROUP, REGIONAL_GROUP
 from tests import factories
@@ -55,6 +55,13 @@ ROW_FACTORIES = {
     ),
     "actors.actorchange": lambda n: ActorChange.objects.create(
         actor=factories.ActorFactory(), values={"phone": f"02 99 00 00 {n:02d}"}, previous={"phone": ""}
+    ),
+    "actors.errorreport": lambda n: ErrorReport.objects.create(
+        actor=factories.ActorFactory(), message=f"Erreur {n}", email=f"e{n}@example.org"
+    ),
+    "actors.errorreportemail": lambda n: ErrorReportEmail.objects.create(
+        report=ErrorReport.objects.create(actor=factories.ActorFactory(), message=f"Erreur {n}"),
+        kind=ErrorReportEmail.Kind.NEW,
     ),
     "events.workshop": lambda n: factories.WorkshopFactory(),
     "events.event": lambda n: factories.EventFactory(),

