@@ -22,6 +22,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from actors.services import error_reports
+from core.admin_titles import Nouns
 from poles.admin_scoping import PoleScopedAdmin
 
 from .models import ErrorReport, ErrorReportEmail
@@ -65,6 +66,7 @@ class StatusFilter(admin.SimpleListFilter):
 class ErrorReportAdmin(PoleScopedAdmin):
     """Reports of errors on the public pages, scoped to the user's poles; closed from their page."""
 
+    nouns = Nouns(_("an error report"), _("the error report"))
     pole_path = "actor__pole"
     form = ErrorReportForm
     list_display = ["created_at", "actor", "summary", "status", "closed_at"]
@@ -183,6 +185,7 @@ def open_reports_list(actor) -> str:
 class ErrorReportEmailAdmin(PoleScopedAdmin):
     """The error reports' outbox, read-only: what was sent about a report, and when."""
 
+    nouns = Nouns(_("an error report email"), _("the error report email"))
     pole_path = "report__actor__pole"
     list_display = ["report", "kind", "status", "due_at", "sent_at", "attempts", "last_error"]
     list_filter = ["kind", "status"]

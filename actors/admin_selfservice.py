@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from actors.services import selfservice
 from actors.services.selfservice_diff import change_lines
+from core.admin_titles import Nouns
 from poles.admin_scoping import PoleScopedAdmin
 
 from .models import ActorChange
@@ -21,6 +22,7 @@ from .models import ActorChange
 
 @admin.register(ActorChange)
 class ActorChangeAdmin(PoleScopedAdmin):
+    nouns = Nouns(_("a listing update"), _("the listing update"))
     pole_path = "actor__pole"
     list_display = ["actor", "created_at", "status", "decided_by"]
     list_filter = ["status"]

@@ -330,12 +330,10 @@ CELERY_BEAT_SCHEDULE = {
     "send-due-proposal-emails": {"task": "actors.send_due_proposal_emails", "schedule": 60.0},
     "send-due-error-report-emails": {"task": "actors.send_due_error_report_emails", "schedule": 60.0},
     "purge-personal-data": {"task": "events.purge_personal_data", "schedule": crontab(hour=3, minute=17)},
-    # CSV imports left waiting (broker down at upload) or abandoned by a dead worker go to the worker again.
+    # Imports and report exports left waiting (broker down) or abandoned by a dead worker are requeued.
     "requeue-import-jobs": {"task": "actors.requeue_import_jobs", "schedule": 60.0},
-    # Report exports likewise; and the membership history catches up with bulk changes every night.
     "requeue-report-jobs": {"task": "reports.requeue_report_jobs", "schedule": 60.0},
     "send-due-selfservice-emails": {"task": "actors.send_due_selfservice_emails", "schedule": 60.0},
-    # "Votre fiche est-elle à jour ?": once per FRESHNESS_CHECK_DAYS per organisation (keyed by period).
     "freshness-checks": {"task": "actors.freshness_checks", "schedule": crontab(hour=9, minute=23)},
     "sync-memberships": {"task": "reports.sync_memberships", "schedule": crontab(hour=2, minute=41)},
 }
@@ -377,19 +375,15 @@ RATELIMIT_FAIL_OPEN = env.bool("RATELIMIT_FAIL_OPEN", default=True)
 RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
 # Public "Proposer une organisation" form: submissions per client address (django-ratelimit rate).
 PROPOSAL_RATE = env.str("PROPOSAL_RATE", default="5/h")
-# An organisation updating its own listing: requests of the private link per address, the link's life
-# (hours), the coordinators' one-click review links (days).
+# The directory keeping itself true (README, "Configuration"): self-service links (rate, hours) and
+# reviews (days), the yearly freshness check and the stale flag (days), logos (MB, pixels), error reports.
 SELFSERVICE_RATE = env.str("SELFSERVICE_RATE", default="5/h")
 SELFSERVICE_LINK_HOURS = env.int("SELFSERVICE_LINK_HOURS", default=72)
 SELFSERVICE_REVIEW_DAYS = env.int("SELFSERVICE_REVIEW_DAYS", default=30)
-# Freshness: every organisation is asked once per period whether its listing is up to date; a listing
-# neither updated nor confirmed for FRESHNESS_STALE_DAYS is flagged to its coordinators.
 FRESHNESS_CHECK_DAYS = env.int("FRESHNESS_CHECK_DAYS", default=365)
 FRESHNESS_STALE_DAYS = env.int("FRESHNESS_STALE_DAYS", default=548)
-# Logos and photos of organisations: largest upload (MB) and image (pixels).
 LOGO_MAX_MB = env.int("LOGO_MAX_MB", default=5)
 LOGO_MAX_PIXELS = env.int("LOGO_MAX_PIXELS", default=25_000_000)
-# "Signaler une erreur" reports allowed per client address (django-ratelimit rate).
 ERROR_REPORT_RATE = env.str("ERROR_REPORT_RATE", default="5/h")
 # Public map data and open-data downloads: GET requests per client address.
 API_RATE = env.str("API_RATE", default="300/m")

@@ -12,7 +12,6 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Q
@@ -21,7 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.outbox import Outbox, outbox_publish, outbox_send_batch, outbox_send_due
-from poles.models import REGIONAL_GROUP, Pole
+from poles.models import Pole, regional_users
 
 from ..models import SelfServiceEmail
 from .selfservice_diff import change_lines
@@ -37,8 +36,7 @@ def reviewers(pole: Pole | None) -> list:
         users = list(pole.coordinators.filter(is_active=True).exclude(email=""))
         if users:
             return users
-    users = get_user_model().objects.filter(is_active=True).exclude(email="")
-    return list(users.filter(Q(is_superuser=True) | Q(groups__name=REGIONAL_GROUP)).distinct())
+    return list(regional_users().exclude(email=""))
 
 
 def emails_create(rows: Iterable[SelfServiceEmail]) -> list[int]:

@@ -74,9 +74,10 @@ KNOWN_VALUES = {
     "workshop": "atelier-inconnu",
     "month": "2031-03",
     "vue": "mois",
+    "format": "online",
 }
 #: … and parameters no page reads: campaign tags, click ids, guesses.
-UNKNOWN_VALUES = {"utm_source": "lettre-mars", "fbclid": "IwAR0", "lang": "en", "format": "json", "x": "1"}
+UNKNOWN_VALUES = {"utm_source": "lettre-mars", "fbclid": "IwAR0", "lang": "en", "output": "json", "x": "1"}
 
 
 def cached_pages() -> dict[str, frozenset[str]]:

@@ -86,9 +86,9 @@ def test_a_page_with_a_form_is_no_store(client):
 
 @pytest.mark.django_db
 def test_an_anonymous_page_that_is_not_cached_is_private(client):
-    """Pages the page cache does not keep (the events list is rendered for each request) are private."""
+    """Pages the page cache does not keep (past events are rendered for each request) are private."""
     factories.EventFactory()
-    response = client.get("/evenements/")
+    response = client.get("/evenements/archives/")
     assert response.status_code == HTTPStatus.OK
     assert "public" not in directives(response)
     assert "private" in directives(response)

@@ -13,7 +13,6 @@ from zoneinfo import ZoneInfo
 
 import extruct
 import pytest
-from django.core.cache import cache
 
 from core.public_cache import _memo
 from events.models import Event, Registration
@@ -210,4 +209,3 @@ def test_a_confirmed_seat_refreshes_the_cached_list(client, agenda, django_captu
     _memo.clear()  # another process, once its one-second copy of the data version is over
 
     assert "Complet" in client.get("/evenements/", {"pole": "cades"}).content.decode()
-    assert cache.get("public:data-version")

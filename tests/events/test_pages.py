@@ -19,10 +19,10 @@ def count_queries(client, url):
     """Queries of the page rendered afresh: both tiers of the page cache emptied."""
     from django.core.cache import cache
 
-    from core.public_cache import _memo
+    from core.local_caches import clear_process_caches
 
     cache.clear()
-    _memo.clear()
+    clear_process_caches()
     with CaptureQueriesContext(connection) as context:
         response = client.get(url)
     assert response.status_code == HTTPStatus.OK

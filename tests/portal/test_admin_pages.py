@@ -54,7 +54,7 @@ ROW_FACTORIES = {
         kind=ProposalEmail.Kind.RECEIVED,
     ),
     "actors.actorchange": lambda n: ActorChange.objects.create(
-        actor=factories.ActorFactory(), values={"phone": f"02 99 00 00 {n:02d}"}, previous={"phone": ""}
+        actor=factories.ActorFactory(), values={"phone": f"02 99 00 00 {n}"}, previous={"phone": ""}
     ),
     "actors.errorreport": lambda n: ErrorReport.objects.create(
         actor=factories.ActorFactory(), message=f"Erreur {n}", email=f"e{n}@example.org"

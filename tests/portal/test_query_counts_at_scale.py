@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from actors import map_clusters
 from actors.models import LegalForm
-from core.public_cache import _memo
+from core.local_caches import clear_process_caches
 from events.models import Registration
 from tests import factories
 from tests.portal.test_admin_pages import ROW_FACTORIES
@@ -117,7 +117,7 @@ class World:
 def public_queries(client, url: str) -> int:
     """Queries of a page rendered afresh: both tiers of the page cache emptied."""
     cache.clear()
-    _memo.clear()
+    clear_process_caches()
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
         if response.streaming:
