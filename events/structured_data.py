@@ -57,6 +57,17 @@ def _location(event: Event) -> dict:
     return place
 
 
+def _locations(event: Event, url: str) -> dict | list[dict]:
+    """Where it happens: the place, the event's public page for an online event (never the private
+    link, which only people holding a seat receive), both for a hybrid one."""
+    virtual = {"@type": "VirtualLocation", "url": url}
+    if event.format == "online":
+        return virtual
+    if event.format == "hybrid":
+        return [_location(event), virtual]
+    return _location(event)
+
+
 def event_schema(event: Event, *, state: RegistrationState, seats_left: int | None) -> dict:
     """The schema.org ``Event`` of one event (``pole`` and ``commune`` loaded)."""
     url = settings.SITE_URL + event.get_absolute_url()
@@ -89,7 +100,7 @@ def event_schema(event: Event, *, state: RegistrationState, seats_left: int | No
         "eventAttendanceMode": attendance_mode(event),
         "eventStatus": SCHEMA
         + ("EventCancelled" if event.status == Event.Status.CANCELLED else "EventScheduled"),
-        "location": _location(event),
+        "location": _locations(event, url),
         "organizer": organizer,
         "offers": offer,
         "inLanguage": "fr",

@@ -209,3 +209,25 @@ def test_a_confirmed_seat_refreshes_the_cached_list(client, agenda, django_captu
     _memo.clear()  # another process, once its one-second copy of the data version is over
 
     assert "Complet" in client.get("/evenements/", {"pole": "cades"}).content.decode()
+
+
+def test_an_online_event_says_so_without_its_private_link_and_the_list_filters_by_format(client, agenda):
+    factories.EventFactory(
+        pole=agenda["cades"],
+        title="Webinaire coopératives",
+        slug="webinaire",
+        format=Event.Format.ONLINE,
+        online_url="https://visio.example/salle-privee-1234",
+        starts_at=datetime(2031, 3, 20, 10, 0, tzinfo=PARIS),
+    )
+    html = client.get("/evenements/webinaire/").content.decode()
+
+    (event,) = events_of(html)
+    assert event["eventAttendanceMode"] == "https://schema.org/OnlineEventAttendanceMode"
+    assert event["location"]["@type"] == "VirtualLocation"
+    assert "salle-privee-1234" not in html
+
+    online = client.get("/evenements/", {"format": "online"}).content.decode()
+    assert "webinaire" in online and "rencontre-eco" not in online
+    in_person = client.get("/evenements/", {"format": "in_person"}).content.decode()
+    assert "rencontre-eco" in in_person and "webinaire" not in in_person
