@@ -194,6 +194,16 @@ def regional_users():
     )
 
 
+def pole_reviewers(pole) -> list:
+    """Who is told of and decides on what concerns a pole (proposals, listing updates, error reports):
+    its active coordinators with an email, else (no pole, or none of them has one) the regional team."""
+    if pole is not None:
+        users = list(pole.coordinators.filter(is_active=True).exclude(email=""))
+        if users:
+            return users
+    return list(regional_users().exclude(email=""))
+
+
 def scope_to_user(queryset: models.QuerySet, user, pole_path: str) -> models.QuerySet:
     """Restrict rows owned by a pole to those of the poles ``user`` manages (all for the regional team).
 

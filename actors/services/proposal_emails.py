@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.outbox import Outbox, outbox_publish, outbox_send_batch, outbox_send_due
-from poles.models import Pole, regional_users
+from poles.models import Pole, pole_reviewers
 
 from ..models import Actor, ProposalEmail
 
@@ -30,14 +30,8 @@ PROPOSER_KINDS = {Kind.RECEIVED, Kind.APPROVED, Kind.REJECTED}
 
 
 def reviewers_emails(pole: Pole | None) -> list[str]:
-    """Who reviews a proposal: the pole's coordinators, else (no pole, or none has an email) the regional team."""
-    if pole is not None:
-        emails = list(
-            pole.coordinators.filter(is_active=True).exclude(email="").values_list("email", flat=True)
-        )
-        if emails:
-            return emails
-    return list(regional_users().exclude(email="").values_list("email", flat=True))
+    """Who reviews a proposal: the pole's reviewers (``poles.models.pole_reviewers``), by email."""
+    return [user.email for user in pole_reviewers(pole)]
 
 
 def proposal_emails_create(actors: Iterable[Actor], *, kind: str, message: str = "") -> list[int]:

@@ -20,7 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.outbox import Outbox, outbox_publish, outbox_send_batch, outbox_send_due
-from poles.models import Pole, regional_users
+from poles.models import Pole, pole_reviewers
 
 from ..models import SelfServiceEmail
 from .selfservice_diff import change_lines
@@ -31,12 +31,8 @@ TASK = "actors.send_selfservice_emails"
 
 
 def reviewers(pole: Pole | None) -> list:
-    """Who decides on a change: the pole's active coordinators with an email, else the regional team."""
-    if pole is not None:
-        users = list(pole.coordinators.filter(is_active=True).exclude(email=""))
-        if users:
-            return users
-    return list(regional_users().exclude(email=""))
+    """Who decides on a change: the pole's reviewers (``poles.models.pole_reviewers``)."""
+    return pole_reviewers(pole)
 
 
 def emails_create(rows: Iterable[SelfServiceEmail]) -> list[int]:
